@@ -1,0 +1,9 @@
+"""matching app: engine, Match model, matching API + worker, aggregated search."""
+
+from django.apps import AppConfig
+
+
+class MatchingConfig(AppConfig):
+    name = "matching"
+    verbose_name = "Matching"
+    default_auto_field = "django.db.models.BigAutoField"
