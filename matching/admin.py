@@ -8,7 +8,14 @@ from matching.models import Match
 
 @admin.register(Match)
 class MatchAdmin(admin.ModelAdmin):
-    list_display = ["spotify_track_id", "source", "target_id", "confidence", "decision", "updated_at"]
+    list_display = [
+        "spotify_track_id",
+        "source",
+        "target_id",
+        "confidence",
+        "decision",
+        "updated_at",
+    ]
     list_filter = ["source", "decision"]
     search_fields = ["spotify_track_id", "target_id", "context_id"]
     readonly_fields = ["created_at", "updated_at", "decided_at", "decided_by", "scores"]
