@@ -24,4 +24,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("activity.urls")),
     path("", include("watchlist.urls")),
+    path("", include("downloads.urls")),
+    path("", include("integrations.urls")),
+    path("", include("matching.urls")),
 ]

@@ -1,0 +1,3 @@
+"""downloads routes (paths are contract, SPEC §2)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""/beets routes (paths are contract, SPEC §2)."""
+
+urlpatterns: list = []

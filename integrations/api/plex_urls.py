@@ -1,0 +1,3 @@
+"""/plex routes (paths are contract, SPEC §2)."""
+
+urlpatterns: list = []

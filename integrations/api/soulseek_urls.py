@@ -1,0 +1,3 @@
+"""/soulseek routes (paths are contract, SPEC §2)."""
+
+urlpatterns: list = []

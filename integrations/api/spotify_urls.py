@@ -1,0 +1,3 @@
+"""/spotify routes (paths are contract, SPEC §2)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""matching routes (paths are contract, SPEC §2)."""
+
+urlpatterns: list = []
