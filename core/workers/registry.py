@@ -89,17 +89,17 @@ def default_workers() -> list[WorkerSpec]:
         WorkerSpec("matching", "matching.tasks.run_matching_cycle", _every(5.0), 300),
         WorkerSpec(
             "scan",
-            "integrations.tasks.run_scan_cycle",
+            "integrations.scan_worker.run_scan_cycle",
             _setting_seconds("scan_worker_interval_seconds", 600),
             300,
         ),
         WorkerSpec(
             "playlist",
-            "integrations.tasks.run_playlist_cycle",
+            "integrations.playlist_worker.run_playlist_cycle",
             _setting_seconds("PLAYLIST_SYNC_INTERVAL_SECONDS", 900),
             300,
         ),
-        WorkerSpec("autosync", "downloads.tasks.run_autosync_cycle", _every(5.0), 550),
+        WorkerSpec("autosync", "downloads.autosync.run_autosync_cycle", _every(5.0), 550),
         WorkerSpec(
             "watchlist",
             "watchlist.tasks.run_watchlist_cycle",
