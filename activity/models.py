@@ -30,3 +30,23 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type}/{self.status} @ {self.timestamp:%Y-%m-%d %H:%M:%S}"
+
+
+class ActivityCount(models.Model):
+    """Running count of events per (type, status), kept by `record()`.
+
+    `total_count` of the activity list would otherwise count up to millions of rows on every
+    poll of the dashboard; events are append-only, so a counter is exact.
+    """
+
+    type = models.CharField(max_length=128)
+    status = models.CharField(max_length=128)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["type", "status"], name="activity_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type}/{self.status}: {self.count}"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from activity.models import ActivityEvent, ActivityEventQuerySet
+from django.db.models import Sum
+
+from activity.models import ActivityCount, ActivityEvent, ActivityEventQuerySet
 from core.timefmt import iso_z
 
 
@@ -36,3 +38,13 @@ def as_item(event: ActivityEvent) -> dict[str, Any]:
 def csv_cells(event: ActivityEvent) -> list[Any]:
     details = json.dumps(event.details or {}, ensure_ascii=False, separators=(",", ":"))
     return [event.pk, iso_z(event.timestamp), event.type, event.status, details]
+
+
+def total_count(params: dict[str, Any]) -> int:
+    """Rows matching `type`/`status`, from the counters (exact: events are append-only)."""
+    counters = ActivityCount.objects.all()
+    if params.get("type"):
+        counters = counters.filter(type=params["type"])
+    if params.get("status"):
+        counters = counters.filter(status=params["status"])
+    return counters.aggregate(total=Sum("count"))["total"] or 0

@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from activity.catalogue import CATALOGUE
-from activity.models import ActivityEvent
+from activity.models import ActivityCount, ActivityEvent
 from core.timefmt import iso_z
 
 logger = logging.getLogger(__name__)
@@ -44,9 +45,34 @@ def record(type_: str, status: str, details: dict[str, Any] | None = None) -> Ac
     try:
         # A savepoint keeps a failed insert from breaking the caller's transaction.
         with transaction.atomic():
-            return ActivityEvent.objects.create(
+            event = ActivityEvent.objects.create(
                 type=type_, status=status, details=json_safe(details or {})
             )
+            bump_count(type_, status, 1)
+            return event
     except Exception:
         logger.exception("could not record activity event %s/%s", type_, status)
         return None
+
+
+def bump_count(type_: str, status: str, by: int) -> None:
+    """Add to the (type, status) counter, creating it on first use."""
+    updated = ActivityCount.objects.filter(type=type_, status=status).update(count=F("count") + by)
+    if not updated:
+        _, created = ActivityCount.objects.get_or_create(
+            type=type_, status=status, defaults={"count": by}
+        )
+        if not created:
+            ActivityCount.objects.filter(type=type_, status=status).update(count=F("count") + by)
+
+
+def rebuild_counts() -> None:
+    """Recount from the events table (after bulk imports that bypassed `record()`)."""
+    from django.db.models import Count
+
+    with transaction.atomic():
+        ActivityCount.objects.all().delete()
+        rows = ActivityEvent.objects.values("type", "status").annotate(n=Count("id"))
+        ActivityCount.objects.bulk_create(
+            ActivityCount(type=r["type"], status=r["status"], count=r["n"]) for r in rows
+        )

@@ -15,14 +15,12 @@ API_KEY_USERNAME = "api-key"
 
 
 def api_key_user():
-    """The service user API-key requests act as (created on first use, no password)."""
-    user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(
-        username=API_KEY_USERNAME, defaults={"is_active": True}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
+    """The principal of API-key requests: an unsaved, passwordless user object.
+
+    Keeping it out of the database means no query per request and no account to log in as.
+    """
+    user = get_user_model()(username=API_KEY_USERNAME, is_active=True)
+    user.set_unusable_password()
     return user
 
 

@@ -6,7 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from activity.models import ActivityEvent
+from activity.models import ActivityCount, ActivityEvent
+from activity.recorder import bump_count
 from core.models import ApiKey, Setting, SettingHistory, WorkerJob, WorkerLease
 from downloads.models import AutoSyncSkippedTrack, Download, MetadataRefreshRun, SyncRun
 from integrations.models import Playlist, SoulseekSearch
@@ -62,6 +63,22 @@ class ActivityEventFactory(factory.django.DjangoModelFactory):
     status = "sync_completed"
     details = factory.LazyFunction(dict)
     timestamp = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def counted(obj, create, extracted, **kwargs):
+        """Keep the (type, status) counters exact, as `record()` does."""
+        if create:
+            bump_count(obj.type, obj.status, 1)
+
+
+class ActivityCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActivityCount
+        django_get_or_create = ["type", "status"]
+
+    type = "search"
+    status = "search_failed"
+    count = 0
 
 
 class DownloadFactory(factory.django.DjangoModelFactory):

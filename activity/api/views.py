@@ -28,7 +28,10 @@ class ActivityListView(APIView):
         start = params["offset"]
         page = queryset[start : start + params["limit"]]
         return Response(
-            {"items": [queries.as_item(e) for e in page], "total_count": queryset.count()}
+            {
+                "items": [queries.as_item(e) for e in page],
+                "total_count": queries.total_count(params),
+            }
         )
 
 
