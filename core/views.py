@@ -1,21 +1,23 @@
-"""Pages owned by core: the JSON error handlers and the dashboard (SPEC §10.1)."""
+"""JSON error handlers (SPEC §2.0) and the dashboard entry point kept for the root URLconf."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from core import pages
 from core.middleware import is_page_path
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html")
+    """`/ui/` (the page lives in `core.pages`; `core.ui_urls` routes every `/ui/…` page)."""
+    return pages.dashboard(request)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """JSON 404 for the API (SPEC §2.0: unknown API paths answer JSON 404); HTML for pages."""
     if is_page_path(request.path):
-        return render(request, "404.html", status=404)
+        return render(request, "404.html", {"ui_strings": pages.ui_strings()}, status=404)
     return JsonResponse({"detail": "Not found"}, status=404)
 
 

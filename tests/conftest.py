@@ -8,6 +8,9 @@ from rest_framework.test import APIClient
 from tests.factories import UserFactory
 from tests.helpers import TEST_API_KEY
 
+# The fake upstream servers (Spotify, Plex, slskd, MusicBrainz/CAA, image host, LRCLIB).
+pytest_plugins = ["tests.fakes.fixtures"]
+
 # Variables of the developer's shell must not leak into tests (credentials, directories).
 _ISOLATED_ENV = (
     "SPOTIFY_CLIENT_ID",

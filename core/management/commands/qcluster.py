@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django_q.cluster import Cluster
 from django_q.management.commands.qcluster import Command as QClusterCommand
 
 from core.settings_store import seed_defaults
@@ -34,9 +37,15 @@ class Command(QClusterCommand):
         from core.workers.dispatcher import DispatcherThread
 
         install_schedules()
+        # django-q2's Cluster.start() returns once its sentinel process runs; SIGINT/SIGTERM
+        # reach Cluster.sig_handler in this process, which stops the sentinel. The dispatcher
+        # lives exactly as long as the sentinel.
+        cluster = Cluster()
+        cluster.start()
         dispatcher = DispatcherThread()
         dispatcher.start()
         try:
-            return super().handle(*args, **options)
+            while cluster.sentinel is not None and cluster.sentinel.is_alive():
+                time.sleep(0.2)
         finally:
             dispatcher.stop()
