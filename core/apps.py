@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core import checks  # noqa: F401  (registers system checks)
+        from core import checks, schema  # noqa: F401  (registers checks and schema extensions)
         from core.settings_store import seed_defaults_after_migrate
 
         post_migrate.connect(seed_defaults_after_migrate, sender=self)

@@ -24,6 +24,8 @@ _ISOLATED_ENV = (
     "SLSKD_HOST",
     "SLSKD_PORT",
     "SLSKD_API_KEY",
+    "BEETS_COMMAND",
+    "BEETS_TIMEOUT_SEC",
 )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.keys import BOOL_VALUES, TRUE_VALUES
 from core.timefmt import parse_bound
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanField(serializers.Field):
     """Query booleans: `true/false/1/0/yes/no` (case-insensitive); anything else is 422."""
 
@@ -36,6 +39,7 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class DateBoundField(serializers.CharField):
     """An ISO 8601 date or datetime; naive values are UTC; a date `to` covers the whole day."""
 
