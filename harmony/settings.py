@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -96,6 +97,11 @@ def _database() -> dict:
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
             ),
+        }
+        # Tests use a file (not ":memory:") so threads and the live server share one database
+        # with WAL and the busy timeout, as in production; one file per test process.
+        config["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"harmony-test-{os.getpid()}.sqlite3")
         }
     else:
         config["CONN_HEALTH_CHECKS"] = True

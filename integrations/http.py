@@ -26,6 +26,10 @@ DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 CHUNK = 64 * 1024
 
 
+class UpstreamTimeout(UpstreamError):
+    """The call's deadline passed; not retried, so a slow upstream costs one timeout (T31)."""
+
+
 class UpstreamClientError(UpstreamError):
     """The upstream refused the request with a 4xx other than 401/403/404/429."""
 
@@ -120,6 +124,8 @@ class HttpClient:
         while True:
             try:
                 response = self._send(method, path, params, json_body, data, headers, timeout)
+            except UpstreamTimeout:
+                raise
             except UpstreamError:
                 if may_retry and attempt < len(BACKOFF):
                     self.sleep(BACKOFF[attempt])
@@ -172,7 +178,7 @@ class HttpClient:
                 stream=True,
             )
         except requests.Timeout as exc:
-            raise UpstreamError(self.service, f"{self.service}: timeout") from exc
+            raise UpstreamTimeout(self.service, f"{self.service}: timeout") from exc
         except requests.RequestException as exc:
             raise UpstreamError(self.service, f"{self.service} unreachable") from exc
         try:
@@ -193,7 +199,7 @@ class HttpClient:
                 if size > self.max_bytes:
                     raise UpstreamError(self.service, f"{self.service}: response too large")
                 if time.monotonic() > deadline:
-                    raise UpstreamError(self.service, f"{self.service}: timeout")
+                    raise UpstreamTimeout(self.service, f"{self.service}: timeout")
                 chunks.append(chunk)
         except requests.RequestException as exc:
             raise UpstreamError(self.service, f"{self.service}: connection broken") from exc
