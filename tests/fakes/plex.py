@@ -241,6 +241,7 @@ class FakePlex(PlexLibraryMixin, FakeServer):
         self, request: RecordedRequest, rows: list[dict[str, Any]], **extra: Any
     ) -> Response:
         window, counts = self._window(request, rows)
+        window = list(window)
         container = {**counts, "allowSync": True, "identifier": LIBRARY, **extra}
         if window:
             container["Metadata"] = window
@@ -285,14 +286,14 @@ class FakePlex(PlexLibraryMixin, FakeServer):
         number = self.number(request.arg("type"), TYPE_NUMBERS[section["type"]])
         kind = next((k for k, v in TYPE_NUMBERS.items() if v == number), "")
         guids = request.arg("includeGuids") == "1"
-        rows = [
-            self.public(i, guids=guids)
+        items = [
+            i
             for i in self.items.values()
             if i["_section"] == section["key"] and i["type"] == kind and self._filtered(request, i)
         ]
         return self._metadata(
             request,
-            rows,
+            _Rendered(items, lambda i: self.public(i, guids=guids)),
             librarySectionID=int(section["key"]),
             librarySectionTitle=section["title"],
             librarySectionUUID=section["uuid"],
@@ -660,3 +661,24 @@ def _rk(item: dict[str, Any] | str) -> str:
 
 
 __all__ = ["FakePlex"]
+
+
+class _Rendered:
+    """Rows rendered on access: a page of a 50,000-item section renders only that page."""
+
+    def __init__(self, items: list[dict[str, Any]], render: Any) -> None:
+        self.items, self.render = items, render
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.render(i) for i in self.items[index]]
+        return self.render(self.items[index])
+
+    def __iter__(self) -> Any:
+        return (self.render(i) for i in self.items)

@@ -447,6 +447,12 @@ class FakeSpotify(SpotifyWebApiMixin, FakeServer):
                 return str(artist["id"])
         return str(self.add_artist(name)["id"])
 
+    def _album_by_name(self, name: str, artist_id: str) -> dict[str, Any] | None:
+        for album in self.albums.values():
+            if album["name"] == name and album["artist_ids"][:1] == [artist_id]:
+                return album
+        return None
+
 
 def _names(artists: str | Sequence[str]) -> list[str]:
     return [artists] if isinstance(artists, str) else list(artists)
