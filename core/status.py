@@ -107,7 +107,15 @@ def system_status() -> dict[str, Any]:
             service: "ok" if not config.missing_credentials(service) else "fail"
             for service in CREDENTIALS
         },
+        # Beyond the user's document (issue 7): the shared Soulseek search budget's queue.
+        "search_queue": _search_queue(),
     }
+
+
+def _search_queue() -> dict[str, Any]:
+    from integrations.search_budget import queue_stats
+
+    return dict(queue_stats())
 
 
 def health(service: str) -> dict[str, Any]:

@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("activity.urls")),
     path("", include("watchlist.urls")),
     path("", include("downloads.urls")),
+    path("", include("downloads.autosync.urls")),
+    path("", include("downloads.enrichment_urls")),
     path("", include("integrations.urls")),
     path("", include("matching.urls")),
 ]

@@ -48,6 +48,10 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path, settings) -> None:
         path = tmp_path / sub
         path.mkdir()
         monkeypatch.setenv(name, str(path))
+    # No test may reach the internet: the public lyrics/artwork services point at a closed port.
+    monkeypatch.setenv("LYRICS_ENABLED", "false")
+    for name in ("LRCLIB_URL", "MUSICBRAINZ_URL", "COVERART_URL"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
     settings.HARMONY_API_KEYS = [TEST_API_KEY]
     settings.HARMONY_DISABLE_WORKERS = True
 

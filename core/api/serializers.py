@@ -17,6 +17,7 @@ class StatusSerializer(serializers.Serializer):
     uptime_seconds = serializers.FloatField()
     workers = serializers.DictField(child=WorkerStatusSerializer())
     connections = serializers.DictField(child=serializers.ChoiceField(choices=["ok", "fail"]))
+    search_queue = serializers.DictField(help_text="Soulseek search budget: waiting, running, …")
 
 
 class HealthSerializer(serializers.Serializer):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core import config
 from core.workers import heartbeat, leases
-from core.workers.registry import WORKERS, WorkerSpec
+from core.workers.registry import WORKERS, WorkerSpec, run_recovery_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ class Dispatcher:
             heartbeat.mark_started(name)
         self.last_beat = now
         recover_stale_claims()
+        run_recovery_hooks()
         for spec in WORKERS.values():
             first = now if spec.run_at_start else now + spec.interval(None)
             self.next_run.setdefault(spec.name, first)

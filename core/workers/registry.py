@@ -49,6 +49,20 @@ def _sync_interval(previous: float | None) -> float:
 
 WORKERS: dict[str, WorkerSpec] = {}
 
+# Run once when a cluster takes the dispatcher lease (SPEC §5.0 "Restart recovery"): work that
+# a dead cluster left half done is picked up again. Jobs, downloads and sync runs recover in
+# their own cycles; one-off runs (metadata refresh) need a nudge.
+RECOVERY_HOOKS = ("downloads.refresh.resume_interrupted",)
+
+
+def run_recovery_hooks() -> None:
+    for path in RECOVERY_HOOKS:
+        module_name, _, func_name = path.rpartition(".")
+        try:
+            getattr(import_module(module_name), func_name)()
+        except Exception:
+            logger.exception("recovery hook %s failed", path)
+
 
 def register(spec: WorkerSpec) -> None:
     WORKERS[spec.name] = spec
@@ -99,7 +113,7 @@ def default_workers() -> list[WorkerSpec]:
             _setting_seconds("PLAYLIST_SYNC_INTERVAL_SECONDS", 900),
             300,
         ),
-        WorkerSpec("autosync", "downloads.autosync.run_autosync_cycle", _every(5.0), 550),
+        WorkerSpec("autosync", "downloads.autosync.cycle.run_autosync_cycle", _every(5.0), 550),
         WorkerSpec(
             "watchlist",
             "watchlist.tasks.run_watchlist_cycle",

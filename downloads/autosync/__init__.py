@@ -1,0 +1,1 @@
+"""AutoSync and manual sync: Spotify → Plex diff → Soulseek → downloads → beets → Plex (SPEC §5.8)."""
