@@ -87,7 +87,12 @@ class WorkerJob(models.Model):
         indexes = [
             models.Index(
                 fields=["worker", "state", "priority", "scheduled_at"], name="worker_jobs_claim_idx"
-            )
+            ),
+            # Claims order by priority desc then FIFO: no sort over every waiting job.
+            models.Index(
+                fields=["worker", "state", "-priority", "created_at", "id"],
+                name="worker_jobs_order_idx",
+            ),
         ]
 
     def __str__(self) -> str:

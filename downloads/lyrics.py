@@ -149,7 +149,11 @@ def fetch_lyrics(download: Download, meta: TrackMetadata | None = None) -> str:
     except OSError as exc:
         return _finish(download, Download.Enrichment.FAILED, f"could not write lyrics: {exc}")
     update_fields(
-        download, lyrics_status=Download.Enrichment.DONE, lyrics_path=str(target), has_lyrics=True
+        download,
+        lyrics_status=Download.Enrichment.DONE,
+        lyrics_path=str(target),
+        has_lyrics=True,
+        lyrics_error=None,
     )
     return Download.Enrichment.DONE
 
@@ -157,7 +161,13 @@ def fetch_lyrics(download: Download, meta: TrackMetadata | None = None) -> str:
 def _finish(download: Download, status: str, reason: str | None = None) -> str:
     if reason:
         logger.info("lyrics of download %s: %s (%s)", download.pk, status, reason)
-    update_fields(download, lyrics_status=status, lyrics_path=None, has_lyrics=False)
+    update_fields(
+        download,
+        lyrics_status=status,
+        lyrics_path=None,
+        has_lyrics=False,
+        lyrics_error=(reason or "")[:512] or None,
+    )
     return status
 
 

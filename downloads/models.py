@@ -124,6 +124,7 @@ class Download(models.Model):
         max_length=16, choices=Enrichment.choices, default=Enrichment.PENDING
     )
     lyrics_path = models.CharField(max_length=4096, null=True, blank=True)
+    lyrics_error = models.CharField(max_length=512, null=True, blank=True)
     has_lyrics = models.BooleanField(default=False)
     spotify_track_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
     spotify_album_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)
@@ -139,6 +140,8 @@ class Download(models.Model):
         indexes = [
             models.Index(fields=["status", "priority", "created_at"], name="download_list_idx"),
             models.Index(fields=["status", "next_retry_at"], name="download_retry_idx"),
+            # The list order (`all=true` pages) without a sort of every row.
+            models.Index(fields=["-priority", "-created_at", "-id"], name="download_order_idx"),
         ]
 
     def __str__(self) -> str:

@@ -54,6 +54,15 @@ class DownloadSerializer(serializers.Serializer):
     state_changed_at = serializers.CharField()
     seconds_in_state = serializers.IntegerField()
     alternatives_count = serializers.IntegerField()
+    pipeline_status = serializers.CharField()
+    import_status = serializers.CharField()
+    metadata_status = serializers.CharField()
+    metadata_error = serializers.CharField(allow_null=True)
+    artwork_error = serializers.CharField(allow_null=True)
+    lyrics_status = serializers.CharField()
+    has_lyrics = serializers.BooleanField()
+    lyrics_path = serializers.CharField(allow_null=True)
+    lyrics_error = serializers.CharField(allow_null=True)
 
     def to_representation(self, instance: Download) -> dict[str, Any]:
         now = self.context.get("now") or timezone.now()
@@ -87,6 +96,16 @@ class DownloadSerializer(serializers.Serializer):
             "state_changed_at": iso_z(d.state_changed_at),
             "seconds_in_state": max(0, int((now - d.state_changed_at).total_seconds())),
             "alternatives_count": len(d.alternatives or []),
+            # Enrichment progress (issue 6: "the enrichment status says what failed").
+            "pipeline_status": d.pipeline_status,
+            "import_status": d.import_status,
+            "metadata_status": d.metadata_status,
+            "metadata_error": d.metadata_error,
+            "artwork_error": d.artwork_error,
+            "lyrics_status": d.lyrics_status,
+            "has_lyrics": d.has_lyrics,
+            "lyrics_path": d.lyrics_path,
+            "lyrics_error": d.lyrics_error,
         }
 
 

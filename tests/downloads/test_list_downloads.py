@@ -18,6 +18,8 @@ DOWNLOAD_JSON_KEYS = {
     "artwork_status", "artwork_path", "artwork_url", "has_artwork", "spotify_track_id",
     "spotify_album_id", "genre", "composer", "producer", "isrc", "copyright",
     "state_changed_at", "seconds_in_state", "alternatives_count",
+    "pipeline_status", "import_status", "metadata_status", "metadata_error", "artwork_error",
+    "lyrics_status", "has_lyrics", "lyrics_path", "lyrics_error",
 }  # fmt: skip
 
 
