@@ -70,6 +70,24 @@ def _seed(world):
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f}
 
 
+def _real_audio(world, tmp_path) -> None:
+    """Real (silent) audio behind every offered file, so beets imports them for real."""
+    from tests.audio import make_flac, make_mp3
+
+    offered = {
+        "Music\\Daft Punk\\Discovery\\01 - One More Time.mp3": (make_mp3, "One More Time"),
+        "Music\\Daft Punk\\2001 - Discovery [FLAC]\\03 - Digital Love.flac": (
+            make_flac,
+            "Digital Love",
+        ),
+        "Aphex Twin\\Windowlicker\\01 - Windowlicker.mp3": (make_mp3, "Windowlicker"),
+    }
+    for index, (remote, (make, title)) in enumerate(offered.items()):
+        suffix = remote.rpartition(".")[2]
+        local = make(tmp_path / f"offered{index}.{suffix}", title=title)
+        world.slskd.register_file_content(remote, local.read_bytes())
+
+
 def _events(after_id: int = 0) -> list[str]:
     return list(
         ActivityEvent.objects.filter(id__gt=after_id, type__in=["sync", "autosync"])
@@ -91,8 +109,9 @@ def _drive_downloads(world, run: SyncRun) -> None:
     raise AssertionError("downloads did not finish")
 
 
-def test_manual_sync_downloads_exactly_the_missing_tracks(world, api):
+def test_manual_sync_downloads_exactly_the_missing_tracks(world, api, tmp_path):
     tracks = _seed(world)
+    _real_audio(world, tmp_path)
 
     response = api.post("/api/sync")
     run = SyncRun.objects.get(pk=response.json()["run_id"])
@@ -118,9 +137,22 @@ def test_manual_sync_downloads_exactly_the_missing_tracks(world, api):
     assert run.status == SyncRun.Status.PARTIAL  # "Angel" only exists in 96 kbps
     for download in run.downloads.all():
         assert download.status == Download.Status.COMPLETED
+        assert download.import_status == Download.Import.IMPORTED
         assert download.organized_path and download.organized_path.startswith(
             str(world.slskd.downloads_dir.parent / "music")
         )
+    # beets holds the three tracks; Plex was asked to rescan its music section.
+    from integrations.clients.beets import BeetsClient
+
+    listed = BeetsClient.from_config().tracks()
+    assert sorted(t.rpartition(" - ")[2] for t in listed) == [
+        "Digital Love",
+        "One More Time",
+        "Windowlicker",
+    ]
+    assert sum(world.plex.refresh_calls.values()) >= 1
+    assert ActivityEvent.objects.filter(status="track_imported").count() == 3
+    assert ActivityEvent.objects.get(status="plex_updated").details["trigger"] == "manual"
     statuses = _events()
     assert statuses[:6] == [
         "started",
