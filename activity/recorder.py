@@ -19,7 +19,9 @@ logger = logging.getLogger(__name__)
 
 def json_safe(value: Any) -> Any:
     """Datetimes → ISO `Z`, sets → sorted lists, other objects → `str` (SPEC §1.4)."""
-    if value is None or isinstance(value, bool | int | str):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
         return value if value == value and abs(value) != float("inf") else str(value)

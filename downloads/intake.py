@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from core.models import WorkerJob
+from core.text import strip_nul
 from downloads.models import Download
 
 FAVOURITE_FLAGS = (
@@ -66,14 +67,17 @@ def request_payload(username: str, file: FileRequest, priority: int) -> dict[str
     original = {"filename": file.filename, "size": file.size, **file.metadata}
     if file.priority is not None:
         original["priority"] = file.priority
-    return {
-        "username": username,
-        "filename": file.filename,
-        "size": file.size,
-        "priority": priority,
-        "file": original,
-        "metadata": dict(file.metadata),
-    }
+    # Peer and Spotify values may carry NUL, which PostgreSQL cannot store (T33).
+    return strip_nul(
+        {
+            "username": username,
+            "filename": file.filename,
+            "size": file.size,
+            "priority": priority,
+            "file": original,
+            "metadata": dict(file.metadata),
+        }
+    )
 
 
 def column_values(metadata: dict[str, Any]) -> dict[str, Any]:

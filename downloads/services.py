@@ -24,6 +24,7 @@ from core.errors import (
     UpstreamError,
 )
 from core.models import WorkerJob
+from core.text import strip_nul
 from core.workers import queue
 from downloads import intake
 from downloads.models import Download, SyncRun
@@ -88,7 +89,7 @@ def create_downloads(
                 priority=file_priority,
                 source=source,
                 request_payload=payload,
-                alternatives=intake.clean_alternatives(file.alternatives),
+                alternatives=strip_nul(intake.clean_alternatives(file.alternatives)),
                 sync_run=sync_run,
                 state_changed_at=now,
                 created_at=now,

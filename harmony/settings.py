@@ -189,6 +189,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DownloadStatusEnum": "downloads.models.Download.Status",
+        "WorkerStatusEnum": ["running", "stopped", "stale"],
+        "ConnectionStatusEnum": ["ok", "fail"],
+        "ServiceLinkStatusEnum": ["connected", "disconnected", "unconfigured"],
+    },
 }
 
 HARMONY_DISABLE_WORKERS = env_bool("HARMONY_DISABLE_WORKERS", TESTING)

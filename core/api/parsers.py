@@ -8,6 +8,8 @@ import json
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from core.text import contains_nul
+
 
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
@@ -33,8 +35,11 @@ class StrictJSONParser(JSONParser):
             raise ParseError("Unknown charset.") from exc
         try:
             raw = stream.read()
-            return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+            data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError("JSON parse error.") from exc
         except RecursionError as exc:
             raise ParseError("JSON nested too deeply.") from exc
+        if contains_nul(data):
+            raise ParseError("NUL characters are not allowed in JSON strings.")
+        return data

@@ -124,3 +124,20 @@ def test_paths_have_no_trailing_slash_redirects(api):
     response = api.get("/status/")
 
     assert response.status_code == 404
+
+
+def test_nul_in_a_json_string_is_400(api):
+    response = api.post(
+        "/settings",
+        data='{"key": "PLEX_LIBRARY", "value": "a\\u0000b"}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+
+
+def test_nul_in_a_query_parameter_is_422_naming_it(api):
+    response = api.get("/api/activity?type=sync%00")
+
+    assert response.status_code == 422
+    assert "type" in response.json()["detail"]
