@@ -19,7 +19,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from core import settings_store
-from core.keys import KEYS, SEEDED, is_secret
+from core.keys import KEYS, SEEDED, is_secret, mask
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ JS_MESSAGES = (
     gettext_noop("Progress"),
     gettext_noop("Progress of {name}"),
     gettext_noop("Queue:"),
+    gettext_noop("Queue empty {when}"),
     gettext_noop("Queued"),
     gettext_noop("Reason"),
     gettext_noop("Recent failures"),
@@ -138,6 +139,7 @@ JS_MESSAGES = (
     gettext_noop("Running"),
     gettext_noop("Saving failed"),
     gettext_noop("Search"),
+    gettext_noop("Searches in the window: {used} of {budget}"),
     gettext_noop("Show all"),
     gettext_noop("Single"),
     gettext_noop("Size must be a whole number of bytes."),
@@ -153,6 +155,7 @@ JS_MESSAGES = (
     gettext_noop("Stopped"),
     gettext_noop("Sync already running"),
     gettext_noop("Sync blocked"),
+    gettext_noop("Sync could not be started"),
     gettext_noop("Sync started"),
     gettext_noop("Synchronization"),
     gettext_noop("The activity feed is currently unavailable"),
@@ -163,6 +166,7 @@ JS_MESSAGES = (
     gettext_noop("Threshold"),
     gettext_noop("Unknown"),
     gettext_noop("Watchlist"),
+    gettext_noop("Waiting: {waiting} • running: {running}"),
     gettext_noop("Watchlist could not be loaded"),
     gettext_noop("Worker"),
     gettext_noop("{count} releases"),
@@ -266,11 +270,8 @@ SETTINGS_TABS: tuple[dict[str, Any], ...] = (
         "fields": (
             ("SPOTIFY_CLIENT_ID", gettext_lazy("Client ID"), None),
             ("SPOTIFY_CLIENT_SECRET", gettext_lazy("Client secret"), None),
-            (
-                "SPOTIFY_REDIRECT_URI",
-                gettext_lazy("Redirect URI"),
-                "http://127.0.0.1:8000/spotify/callback",
-            ),
+            # Placeholder: this server's own callback URL (filled in per request).
+            ("SPOTIFY_REDIRECT_URI", gettext_lazy("Redirect URI"), None),
         ),
     },
     {
@@ -304,10 +305,13 @@ _INPUT_TYPES = {"int1": "number", "int0": "number", "threshold": "number", "floa
 
 
 def _field(key: str, label: Any, placeholder: str | None, values: dict[str, Any]) -> dict[str, Any]:
+    """One form control of the settings page from the effective (masked) settings."""
     spec = KEYS.get(key)
     kind = spec.kind if spec else "str"
     secret = is_secret(key)
     value = values.get(key)
+    if secret and value and not str(value).startswith("••••"):
+        value = mask(str(value))  # the API masks already; a page must never depend on that alone
     return {
         "key": key,
         "id": "setting-" + key.lower().replace("_", "-"),
@@ -329,8 +333,15 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     """`/ui/settings`: credentials per service, worker tunables, connection tests, history."""
     body = api_snapshot(request, "/settings") or settings_store.effective_settings()
     values = body.get("settings", {})
+    hints = {"SPOTIFY_REDIRECT_URI": request.build_absolute_uri("/spotify/callback")}
     tabs = [
-        {**tab, "fields": [_field(key, label, hint, values) for key, label, hint in tab["fields"]]}
+        {
+            **tab,
+            "fields": [
+                _field(key, label, hints.get(key, hint), values)
+                for key, label, hint in tab["fields"]
+            ],
+        }
         for tab in SETTINGS_TABS
     ]
     spotify_result = request.GET.get("spotify")

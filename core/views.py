@@ -1,4 +1,4 @@
-"""JSON error handlers (SPEC §2.0) and the dashboard entry point kept for the root URLconf."""
+"""JSON error handlers (SPEC §2.0); pages live in `core.pages` and `core.ui_urls`."""
 
 from __future__ import annotations
 
@@ -7,11 +7,6 @@ from django.shortcuts import render
 
 from core import pages
 from core.middleware import is_page_path
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """`/ui/` (the page lives in `core.pages`; `core.ui_urls` routes every `/ui/…` page)."""
-    return pages.dashboard(request)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -197,6 +197,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Page refresh intervals in ms (SPEC §10: 10 s / 15 s); a small value makes browser tests quick.
+HARMONY_UI_POLL_MS = int(os.environ.get("HARMONY_UI_POLL_MS", "0") or 0) or None
 HARMONY_DISABLE_WORKERS = env_bool("HARMONY_DISABLE_WORKERS", TESTING)
 HARMONY_API_KEYS = env_list("HARMONY_API_KEYS")
 REDIS_URL = os.environ.get("HARMONY_REDIS_URL", "").strip()

@@ -6,8 +6,6 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import views as core_views
-
 handler400 = "core.views.bad_request"
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.not_found"
@@ -15,7 +13,7 @@ handler500 = "core.views.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/ui/", permanent=False)),
-    path("ui/", core_views.dashboard, name="dashboard"),
+    path("ui/", include("core.ui_urls")),
     path("accounts/login", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

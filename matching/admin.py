@@ -1,6 +1,10 @@
 """Admin for matches, with confirm/reject actions (review band)."""
 
-from django.contrib import admin
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from matching.models import Match
@@ -18,21 +22,24 @@ class MatchAdmin(admin.ModelAdmin):
     ]
     list_filter = ["source", "decision"]
     search_fields = ["spotify_track_id", "target_id", "context_id"]
+    date_hierarchy = "updated_at"
     readonly_fields = ["created_at", "updated_at", "decided_at", "decided_by", "scores"]
     actions = ["confirm", "reject"]
 
-    @admin.action(description="Confirm selected matches")
-    def confirm(self, request, queryset) -> None:
-        queryset.update(
-            decision=Match.Decision.CONFIRMED,
+    def _decide(self, request: HttpRequest, queryset: QuerySet, decision: str) -> int:
+        return queryset.update(
+            decision=decision,
             decided_by=request.user.get_username(),
             decided_at=timezone.now(),
+            updated_at=timezone.now(),
         )
 
+    @admin.action(description="Confirm selected matches")
+    def confirm(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = self._decide(request, queryset, Match.Decision.CONFIRMED)
+        messages.success(request, f"Confirmed {count} match(es).")
+
     @admin.action(description="Reject selected matches")
-    def reject(self, request, queryset) -> None:
-        queryset.update(
-            decision=Match.Decision.REJECTED,
-            decided_by=request.user.get_username(),
-            decided_at=timezone.now(),
-        )
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = self._decide(request, queryset, Match.Decision.REJECTED)
+        messages.success(request, f"Rejected {count} match(es).")
