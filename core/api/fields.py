@@ -28,6 +28,15 @@ class StrictBooleanField(serializers.Field):
         return bool(value)
 
 
+class StrictCharField(serializers.CharField):
+    """A string that really is one: numbers and booleans are not silently turned into text (T11)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictIntegerField(serializers.IntegerField):
     """An integer that refuses booleans and floats with a fraction (`true` is not 1)."""
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
-from core.api.fields import StrictIntegerField
+from core.api.fields import StrictCharField, StrictIntegerField
 from core.timefmt import iso_z
 from downloads.intake import TRANSFER_KEYS, FileRequest, clean_alternatives
 from downloads.models import Download
@@ -168,15 +168,6 @@ def parse_file(raw: Any) -> tuple[FileRequest | None, list[str]]:
     metadata = {k: v for k, v in raw.items() if k not in TRANSFER_KEYS and k != "alternatives"}
     alternatives = clean_alternatives(raw.get("alternatives"))
     return FileRequest(filename, size, priority, metadata, alternatives), []
-
-
-class StrictCharField(serializers.CharField):
-    """A string that really is one: numbers and booleans are not silently turned into text."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class DownloadCreateSerializer(serializers.Serializer):

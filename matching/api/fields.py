@@ -150,12 +150,3 @@ class AlbumField(serializers.Field):
 
     def to_representation(self, value: Any) -> Any:
         return value
-
-
-class StrictCharField(serializers.CharField):
-    """A string field that refuses numbers and booleans (`"id": 123` is ill-typed, T11)."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)

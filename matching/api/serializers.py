@@ -13,14 +13,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import StrictBooleanField, StrictIntegerField
+from core.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
 from core.timefmt import iso_z
 from matching.api.fields import (
     AlbumField,
     NamesField,
     NumberField,
     ObjectField,
-    StrictCharField,
     identifier,
     number,
     text,

@@ -14,8 +14,7 @@ from typing import Any
 from rest_framework import serializers
 
 from core import config
-from core.api.fields import StrictIntegerField
-from matching.api.fields import StrictCharField
+from core.api.fields import StrictCharField, StrictIntegerField
 
 SOURCES = ("spotify", "plex", "soulseek")
 KINDS = ("track", "album", "artist")
