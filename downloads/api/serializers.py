@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone
@@ -118,6 +119,24 @@ class SoulseekDownloadSerializer(DownloadSerializer):
         data = super().to_representation(instance)
         data["state"] = data["status"]
         return data
+
+
+# The columns the Download JSON needs: list pages read only these, as plain rows (no model
+# instances), which halves the cost of a 100-row page (issue 4 benchmark).
+JSON_FIELDS = (
+    "id", "filename", "status", "progress", "priority", "username", "created_at", "updated_at",
+    "retry_count", "next_retry_at", "last_error", "dead_letter", "slskd_state", "organized_path",
+    "artwork_status", "artwork_path", "artwork_url", "has_artwork", "spotify_track_id",
+    "spotify_album_id", "genre", "composer", "producer", "isrc", "copyright", "state_changed_at",
+    "alternatives", "pipeline_status", "import_status", "metadata_status", "metadata_error",
+    "artwork_error", "lyrics_status", "has_lyrics", "lyrics_path", "lyrics_error",
+)  # fmt: skip
+
+
+def serialize_rows(queryset: Any, *, soulseek: bool = False) -> list[dict[str, Any]]:
+    """Render a queryset page read with `.values(*JSON_FIELDS)`."""
+    rows = (SimpleNamespace(pk=row["id"], **row) for row in queryset.values(*JSON_FIELDS))
+    return serialize(rows, soulseek=soulseek)
 
 
 def serialize(downloads: Any, *, soulseek: bool = False) -> Any:

@@ -57,10 +57,10 @@ class DownloadViewSet(viewsets.ViewSet):
     )
     def list(self, request: Request) -> Response:
         paging = query(s.DownloadListQuerySerializer, request)
-        queryset = filtered(request.query_params).defer("request_payload")
+        queryset = filtered(request.query_params)
         start = paging["offset"]
         page = queryset[start : start + paging["limit"]]
-        return Response({"downloads": s.serialize(page)})
+        return Response({"downloads": s.serialize_rows(page)})
 
     @extend_schema(responses=s.DownloadSerializer, summary="One download")
     def retrieve(self, request: Request, pk: str) -> Response:
