@@ -101,7 +101,9 @@ def check_artist(
     return stats["queued"]
 
 
-def _queue(entry: dict[str, Any], finder: Finder, index: LibraryIndex | None) -> str:
+def _queue(
+    entry: dict[str, Any], finder: Finder, index: LibraryIndex | None, shared: str | None = None
+) -> str:
     """`skipped` (already downloaded/queued or in Plex), `queued`, `no_match` or `error`."""
     live = Download.objects.exclude(status__in=[Download.Status.FAILED, Download.Status.CANCELLED])
     if entry.get("spotify_id") and live.filter(spotify_track_id=entry["spotify_id"]).exists():
@@ -111,7 +113,7 @@ def _queue(entry: dict[str, Any], finder: Finder, index: LibraryIndex | None) ->
 
         if index.contains(as_spotify(entry)).present:
             return "skipped"
-    outcome = finder.find(entry)
+    outcome = finder.find(entry, shared)
     if outcome.reason == "search":
         return "error"
     if outcome.best is None:

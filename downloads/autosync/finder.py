@@ -65,7 +65,7 @@ class Finder:
         attempts = []
         if album_query:
             attempts.append((album_query, self.threshold))
-        attempts += [(q, t) for q, t in self.queries(entry)]
+        attempts += self.queries(entry)
         errors = 0
         for query, threshold in attempts:
             outcome.queries.append(query)
@@ -96,15 +96,14 @@ class Finder:
             outcome.error = None
         return outcome
 
-    @staticmethod
-    def queries(entry: dict[str, Any]) -> list[tuple[str, float]]:
+    def queries(self, entry: dict[str, Any]) -> list[tuple[str, float]]:
         """`<artist> <title>` → `<title> <album>` → `<title>` (strict), without duplicates."""
         title = core_title(entry["title"]) or entry["title"]
         album = core_album(entry.get("album") or "")
         candidates = [
-            (f"{entry['artist']} {title}", None),
-            (f"{title} {album}" if album else "", None),
-            (title, STRICT_THRESHOLD),
+            (f"{entry['artist']} {title}", self.threshold),
+            (f"{title} {album}" if album else "", self.threshold),
+            (title, max(self.threshold, STRICT_THRESHOLD)),
         ]
         seen: set[str] = set()
         result = []
@@ -113,8 +112,7 @@ class Finder:
             if query and query.lower() not in seen:
                 seen.add(query.lower())
                 result.append((query, threshold))
-        threshold_default = config.get_float("matching_confidence_threshold", 0.65)
-        return [(q, t if t is not None else threshold_default) for q, t in result]
+        return result
 
 
 def album_query(entries: list[dict[str, Any]]) -> str | None:
