@@ -5,33 +5,45 @@ lets mutagen edit the copy and replaces the original atomically (RELIABILITY T50
 full disk or a mutagen error leaves the original byte for byte as it was. The container is
 chosen by extension and must then parse as that container (T24: an HTML page saved as `.mp3`
 is refused with a reason, never "tagged"). Formats outside the §8.2 table are left untouched.
+Reading and changing fields and covers per container is `downloads.tag_writers`.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mutagen import File as open_any
 from mutagen import FileType, MutagenError
 from mutagen.aiff import AIFF
-from mutagen.flac import FLAC, Picture
-from mutagen.id3 import APIC, ID3, TXXX, Frames, PictureType
+from mutagen.flac import FLAC
 from mutagen.mp3 import MP3
-from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
+from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
-ID3_KIND, VORBIS_KIND, MP4_KIND = "id3", "vorbis", "mp4"
+# The per-container code and its §8.2 tables live in `downloads.tag_writers`; the tables are
+# re-exported (`X as X`) so `tags.ID3_FRAMES` and friends keep working.
+from downloads.tag_writers import ID3_FRAMES as ID3_FRAMES
+from downloads.tag_writers import (
+    ID3_KIND,
+    MP4_KIND,
+    VORBIS_KIND,
+    embed_front_cover,
+    read_field,
+    set_field,
+)
+from downloads.tag_writers import MP4_KEYS as MP4_KEYS
+from downloads.tag_writers import PICTURE_BLOCK as PICTURE_BLOCK
+from downloads.tag_writers import PRODUCER_DESC as PRODUCER_DESC
+from downloads.tag_writers import VORBIS_KEYS as VORBIS_KEYS
+
 ID3_TYPES: dict[str, type[FileType]] = {"mp3": MP3, "wav": WAVE, "aif": AIFF, "aiff": AIFF}
 ID3_TYPES["aifc"] = AIFF
 VORBIS_TYPES: dict[str, tuple[type[FileType], ...]] = {
@@ -46,49 +58,6 @@ MAX_TAG_VALUE = 1024
 
 RICH = ("genre", "composer", "producer", "isrc", "copyright")
 BASIC = ("title", "artist", "album", "track_number", "disc_number", "date")
-
-# The §8.2 table. The ID3 producer is the user-defined text frame TXXX:PRODUCER.
-ID3_FRAMES = {
-    "genre": "TCON",
-    "composer": "TCOM",
-    "isrc": "TSRC",
-    "copyright": "TCOP",
-    "title": "TIT2",
-    "artist": "TPE1",
-    "album": "TALB",
-    "track_number": "TRCK",
-    "disc_number": "TPOS",
-    "date": "TDRC",
-}
-PRODUCER_DESC = "PRODUCER"
-VORBIS_KEYS = {
-    "genre": "GENRE",
-    "composer": "COMPOSER",
-    "producer": "PRODUCER",
-    "isrc": "ISRC",
-    "copyright": "COPYRIGHT",
-    "title": "TITLE",
-    "artist": "ARTIST",
-    "album": "ALBUM",
-    "track_number": "TRACKNUMBER",
-    "disc_number": "DISCNUMBER",
-    "date": "DATE",
-}
-MP4_KEYS = {
-    "genre": "\xa9gen",
-    "composer": "\xa9wrt",
-    "producer": "----:com.apple.iTunes:PRODUCER",
-    "isrc": "----:com.apple.iTunes:ISRC",
-    "copyright": "cprt",
-    "title": "\xa9nam",
-    "artist": "\xa9ART",
-    "album": "\xa9alb",
-    "track_number": "trkn",
-    "disc_number": "disk",
-    "date": "\xa9day",
-}
-PICTURE_BLOCK = "METADATA_BLOCK_PICTURE"
-_NUMBER = re.compile(r"\s*(\d{1,4})")
 
 
 class TagError(Exception):
@@ -170,7 +139,7 @@ def read_tags(path: Path) -> dict[str, str]:
     audio = open_audio(path)
     found: dict[str, str] = {}
     for name in (*BASIC, *RICH):
-        value = _read(audio, kind, name)
+        value = read_field(audio, kind, name)
         if value:
             found[name] = value[:MAX_TAG_VALUE]
     return found
@@ -199,10 +168,10 @@ def write_tags(path: Path, values: TagValues) -> bool:
     def change(audio: FileType) -> bool:
         changed = False
         for name, value in rich.items():
-            changed |= _set(audio, kind, name, value)
+            changed |= set_field(audio, kind, name, value)
         for name, value in basic.items():
-            if not _read(audio, kind, name):
-                changed |= _set(audio, kind, name, value)
+            if not read_field(audio, kind, name):
+                changed |= set_field(audio, kind, name, value)
         return changed
 
     return _edit(path, kind, change)
@@ -215,18 +184,7 @@ def embed_cover(path: Path, cover: Cover) -> bool:
         return False
 
     def change(audio: FileType) -> bool:
-        if kind == ID3_KIND:
-            return _embed_id3(audio, cover)
-        if kind == MP4_KIND:
-            fmt = MP4Cover.FORMAT_PNG if cover.mime == "image/png" else MP4Cover.FORMAT_JPEG
-            wanted = [MP4Cover(cover.data, imageformat=fmt)]
-            tags = _ensure_tags(audio)
-            current = tags.get("covr")
-            if current == wanted and [c.imageformat for c in current] == [fmt]:
-                return False
-            tags["covr"] = wanted
-            return True
-        return _embed_vorbis(audio, cover)
+        return embed_front_cover(audio, kind, cover)
 
     return _edit(path, kind, change)
 
@@ -286,145 +244,3 @@ def _fsync_directory(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _ensure_tags(audio: FileType) -> Any:
-    if audio.tags is None:
-        audio.add_tags()
-    return audio.tags
-
-
-# Reading and setting one field
-
-
-def _number(value: Any) -> int | None:
-    found = _NUMBER.match(str(value))
-    return int(found.group(1)) if found and int(found.group(1)) > 0 else None
-
-
-def _read(audio: FileType, kind: str, name: str) -> str | None:
-    tags = audio.tags
-    if tags is None:
-        return None
-    if kind == ID3_KIND:
-        if name == "producer":
-            frames = [f for f in tags.getall("TXXX") if f.desc.upper() == PRODUCER_DESC]
-            texts = [str(t) for f in frames for t in f.text]
-        else:
-            frame = tags.get(ID3_FRAMES[name])
-            texts = [str(t) for t in frame.text] if frame is not None else []
-    elif kind == MP4_KIND:
-        texts = [_mp4_text(v) for v in tags.get(MP4_KEYS[name], [])]
-    else:
-        texts = [str(t) for t in tags.get(VORBIS_KEYS[name], [])]
-    texts = [t.strip() for t in texts if t and t.strip()]
-    if not texts:
-        return None
-    if name in ("track_number", "disc_number"):
-        number = _number(texts[0])
-        return str(number) if number else None
-    return texts[0]
-
-
-def _mp4_text(value: Any) -> str:
-    if isinstance(value, tuple):
-        return str(value[0]) if value and value[0] else ""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return str(value)
-
-
-def _set(audio: FileType, kind: str, name: str, value: str) -> bool:
-    """Set one field to `value`; False when it already holds exactly that."""
-    if kind == ID3_KIND:
-        return _set_id3(_ensure_tags(audio), name, value)
-    tags = _ensure_tags(audio)
-    if kind == MP4_KIND:
-        key = MP4_KEYS[name]
-        if name in ("track_number", "disc_number"):
-            wanted: list[Any] = [(int(value), 0)]
-        elif key.startswith("----:"):
-            wanted = [MP4FreeForm(value.encode("utf-8"))]
-        else:
-            wanted = [value]
-        if tags.get(key) == wanted:
-            return False
-        tags[key] = wanted
-        return True
-    key = VORBIS_KEYS[name]
-    if tags.get(key) == [value]:
-        return False
-    tags[key] = [value]
-    return True
-
-
-def _set_id3(tags: ID3, name: str, value: str) -> bool:
-    if name == "producer":
-        current = [f for f in tags.getall("TXXX") if f.desc.upper() == PRODUCER_DESC]
-        if len(current) == 1 and [str(t) for t in current[0].text] == [value]:
-            return False
-        for frame in current:
-            del tags[frame.HashKey]
-        tags.add(TXXX(encoding=3, desc=PRODUCER_DESC, text=[value]))
-        return True
-    frame_id = ID3_FRAMES[name]
-    existing = tags.get(frame_id)
-    if existing is not None and [str(t) for t in existing.text] == [value]:
-        return False
-    tags.delall(frame_id)
-    tags.add(Frames[frame_id](encoding=3, text=[value]))
-    return True
-
-
-# Covers
-
-
-def _embed_id3(audio: FileType, cover: Cover) -> bool:
-    tags = _ensure_tags(audio)
-    current = tags.getall("APIC")
-    if (
-        len(current) == 1
-        and current[0].data == cover.data
-        and current[0].type == PictureType.COVER_FRONT
-    ):
-        return False
-    tags.delall("APIC")
-    tags.add(
-        APIC(
-            encoding=3,
-            mime=cover.mime,
-            type=PictureType.COVER_FRONT,
-            desc="Cover",
-            data=cover.data,
-        )
-    )
-    return True
-
-
-def _picture(cover: Cover) -> Picture:
-    picture = Picture()
-    picture.type = PictureType.COVER_FRONT
-    picture.mime = cover.mime
-    picture.desc = "Cover"
-    picture.width, picture.height = cover.width, cover.height
-    picture.data = cover.data
-    return picture
-
-
-def _embed_vorbis(audio: FileType, cover: Cover) -> bool:
-    if isinstance(audio, FLAC):
-        pictures = audio.pictures
-        if len(pictures) == 1 and pictures[0].data == cover.data and pictures[0].type == 3:
-            return False
-        audio.clear_pictures()
-        audio.add_picture(_picture(cover))
-        return True
-    tags = _ensure_tags(audio)
-    block = base64.b64encode(_picture(cover).write()).decode("ascii")
-    if tags.get(PICTURE_BLOCK) == [block]:
-        return False
-    for legacy in ("COVERART", "COVERARTMIME"):
-        if legacy in tags:
-            del tags[legacy]
-    tags[PICTURE_BLOCK] = [block]
-    return True

@@ -1,9 +1,10 @@
 """The one outbound HTTP helper every upstream client is built on (SPEC §9, RELIABILITY §2.3).
 
-Rules: a total deadline per call (also against bodies dripped byte by byte), a byte cap while
-reading, retries with backoff only for idempotent methods, `429` with `Retry-After` honoured and
-capped, no redirects for credentialed calls, and errors reduced to `{detail, service}` without
-URLs or query strings (which could carry secrets).
+Rules: a total deadline per attempt (also against bodies dripped byte by byte) and, for clients
+built with `deadline=True`, one per call that every retry, backoff and `429` wait shares; a byte
+cap while reading, retries with backoff only for idempotent methods, `429` with `Retry-After`
+honoured and capped, no redirects for credentialed calls, and errors reduced to
+`{detail, service}` without URLs or query strings (which could carry secrets).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ MAX_RETRY_AFTER = 30.0
 RATE_LIMIT_ATTEMPTS = 3
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 CHUNK = 64 * 1024
+# An attempt with less of the call's budget left than this could not get an answer in time, so
+# it is not started (and no backoff is slept that would leave less than this for the next one).
+MIN_ATTEMPT = 0.05
 
 
 class UpstreamTimeout(UpstreamError):
@@ -79,9 +83,17 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 
 
 class HttpClient:
-    """A `requests.Session` for one service with Harmony's outbound rules."""
+    """A `requests.Session` for one service with Harmony's outbound rules.
+
+    `deadline=True` makes `timeout` bound each `request()` call as a whole (T31): a user waiting
+    on a proxy endpoint gets the error within the timeout however many retries were allowed.
+    Without it each attempt has its own timeout, so a `Retry-After` longer than the timeout is
+    still honoured (up to `MAX_RETRY_AFTER`), as background clients rely on.
+    """
 
     sleep: Callable[[float], None] = staticmethod(time.sleep)
+    # The clock the deadlines are measured on; tests replace it together with `sleep`.
+    clock: Callable[[], float] = staticmethod(time.monotonic)
 
     def __init__(
         self,
@@ -92,11 +104,13 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         session: requests.Session | None = None,
+        deadline: bool = False,
     ) -> None:
         self.service = service
         self.base_url = base_url.rstrip("/")
         self.timeout = float(timeout)
         self.max_bytes = max_bytes
+        self.deadline = deadline
         self.session = session or requests.Session()
         if headers:
             self.session.headers.update(headers)
@@ -117,40 +131,55 @@ class HttpClient:
         """Send one request (with the allowed retries) and return the read response.
 
         Statuses listed in `ok` are returned instead of raised (e.g. a tolerated 404).
+        `timeout` (else the client's) bounds each attempt; on a client with `deadline=True` it
+        bounds the whole call instead: no attempt, backoff or `429` wait starts that would end
+        after it, and when the budget is spent the last error is raised (`UpstreamTimeout` if
+        there was none).
         """
         method = method.upper()
         may_retry = (method in IDEMPOTENT) if retry is None else retry
+        budget = self.timeout if timeout is None else float(timeout)
+        ends = self.clock() + budget if self.deadline else None
         attempt, rate_limited = 0, 0
+        error: UpstreamError | None = None
         while True:
+            limit = budget
+            if ends is not None:
+                limit = ends - self.clock()
+                if limit < MIN_ATTEMPT:
+                    raise error or UpstreamTimeout(self.service, f"{self.service}: timeout")
             try:
-                response = self._send(method, path, params, json_body, data, headers, timeout)
+                response = self._send(method, path, params, json_body, data, headers, limit)
             except UpstreamTimeout:
                 raise
-            except UpstreamError:
-                if may_retry and attempt < len(BACKOFF):
-                    self.sleep(BACKOFF[attempt])
-                    attempt += 1
-                    continue
-                raise
-            status = response.status
-            if status in ok or 200 <= status < 300:
-                return response
-            if status == 429:
-                wait = _retry_after(response.headers)
-                rate_limited += 1
-                if wait is None:
-                    wait = BACKOFF[min(rate_limited - 1, len(BACKOFF) - 1)]
-                if wait > MAX_RETRY_AFTER or rate_limited >= RATE_LIMIT_ATTEMPTS:
-                    raise UpstreamRateLimited(
+            except UpstreamError as exc:
+                if not may_retry or attempt >= len(BACKOFF):
+                    raise
+                error, wait = exc, BACKOFF[attempt]
+                attempt += 1
+            else:
+                status = response.status
+                if status in ok or 200 <= status < 300:
+                    return response
+                if status == 429:
+                    wait = _retry_after(response.headers)
+                    rate_limited += 1
+                    if wait is None:
+                        wait = BACKOFF[min(rate_limited - 1, len(BACKOFF) - 1)]
+                    error = UpstreamRateLimited(
                         self.service, f"{self.service}: rate limited (HTTP 429)", wait
                     )
-                self.sleep(wait)
-                continue
-            if status >= 500 and may_retry and attempt < len(BACKOFF):
-                self.sleep(BACKOFF[attempt])
-                attempt += 1
-                continue
-            raise self._error(response)
+                    if wait > MAX_RETRY_AFTER or rate_limited >= RATE_LIMIT_ATTEMPTS:
+                        raise error
+                elif status >= 500 and may_retry and attempt < len(BACKOFF):
+                    error, wait = self._error(response), BACKOFF[attempt]
+                    attempt += 1
+                else:
+                    raise self._error(response)
+            if ends is not None and self.clock() + wait > ends - MIN_ATTEMPT:
+                # The wait would end too late for another attempt: fail now, not after it.
+                raise error
+            self.sleep(wait)
 
     def _send(
         self,
@@ -163,7 +192,7 @@ class HttpClient:
         timeout: float | None,
     ) -> Response:
         limit = self.timeout if timeout is None else float(timeout)
-        deadline = time.monotonic() + limit
+        deadline = self.clock() + limit
         url = path if path.startswith(("http://", "https://")) else self.base_url + path
         try:
             raw = self.session.request(
@@ -198,7 +227,7 @@ class HttpClient:
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise UpstreamError(self.service, f"{self.service}: response too large")
-                if time.monotonic() > deadline:
+                if self.clock() > deadline:
                     raise UpstreamTimeout(self.service, f"{self.service}: timeout")
                 chunks.append(chunk)
         except requests.RequestException as exc:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
+from matching import services
 from matching.models import Match
 
 
@@ -26,20 +26,17 @@ class MatchAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at", "decided_at", "decided_by", "scores"]
     actions = ["confirm", "reject"]
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet, decision: str) -> int:
-        return queryset.update(
-            decision=decision,
-            decided_by=request.user.get_username(),
-            decided_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
+    def _decide(self, request: HttpRequest, queryset: QuerySet[Match], decision: str) -> int:
+        """Record the verdict through the service the API uses, so both write it alike."""
+        ids = queryset.values_list("pk", flat=True)
+        return services.decide_matches(ids, decision, request.user.get_username())
 
     @admin.action(description="Confirm selected matches")
-    def confirm(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def confirm(self, request: HttpRequest, queryset: QuerySet[Match]) -> None:
         count = self._decide(request, queryset, Match.Decision.CONFIRMED)
         messages.success(request, f"Confirmed {count} match(es).")
 
     @admin.action(description="Reject selected matches")
-    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def reject(self, request: HttpRequest, queryset: QuerySet[Match]) -> None:
         count = self._decide(request, queryset, Match.Decision.REJECTED)
         messages.success(request, f"Rejected {count} match(es).")

@@ -10,7 +10,8 @@ worker (§5.5) and the admin-like API actions. Rules:
 * A rejected (track, target) pair is never reported as a best match; a confirmed target that is
   among the candidates is the best match, whatever its confidence.
 
-Other workers ask `rejected_targets`, `confirmed_target` and `missing_from_library`.
+Other workers ask `rejected_targets`, `confirmed_target` and `missing_from_library` (library
+presence lives in `matching.presence` and is re-exported here for existing importers).
 """
 
 from __future__ import annotations
@@ -28,21 +29,21 @@ from core.errors import NotFound
 from matching.engine import (
     AUTO_ACCEPT,
     MATCH_THRESHOLD,
-    LibraryIndex,
     MatchScore,
-    PresenceResult,
     classify,
     score_album_vs_plex,
     score_track_vs_plex,
     score_track_vs_soulseek,
 )
 from matching.models import Match
+from matching.presence import MANUAL_DECISIONS, plex_target
+
+# Presence has its own module; callers of `services.missing_from_library` keep working.
+from matching.presence import library_presence as library_presence
+from matching.presence import missing_from_library as missing_from_library
 
 Source = Match.Source
 Decision = Match.Decision
-MANUAL_DECISIONS = (Decision.CONFIRMED, Decision.REJECTED)
-# SQLite allows 999 variables per statement on old builds: chunk `IN (…)` lookups.
-_IN_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,11 @@ def decide_matches(match_ids: Iterable[int], decision: str, decided_by: str) -> 
     """Record one verdict for many matches at once (the admin's bulk actions)."""
     if decision not in MANUAL_DECISIONS:
         raise ValueError(f"not a manual decision: {decision!r}")
+    # A QuerySet stays a subquery: an admin "select all" over many rows must not turn into
+    # more `IN (…)` variables than SQLite allows.
+    ids = match_ids if isinstance(match_ids, QuerySet) else list(match_ids)
     now = timezone.now()
-    return Match.objects.filter(pk__in=list(match_ids)).update(
+    return Match.objects.filter(pk__in=ids).update(
         decision=decision, decided_by=decided_by[:150], decided_at=now, updated_at=now
     )
 
@@ -199,17 +203,6 @@ def reject_match(match_id: int | str, decided_by: str) -> Match:
 
 
 # Scoring requests (SPEC §2.9)
-
-
-def plex_target(candidate: Mapping[str, Any]) -> str | None:
-    """A Plex candidate's id: `ratingKey`, else `id` (strings or integers)."""
-    for key in ("ratingKey", "id"):
-        value = candidate.get(key)
-        if isinstance(value, bool):
-            continue
-        if isinstance(value, str | int) and str(value).strip():
-            return str(value).strip()
-    return None
 
 
 def soulseek_target(candidate: Mapping[str, Any]) -> str | None:
@@ -332,89 +325,3 @@ def match_album_to_plex(
                     )
                 )
     return result
-
-
-# Library presence with manual decisions (SPEC §4.6)
-
-
-def _decisions_by_track(track_ids: Iterable[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """Confirmed target and rejected targets of `spotify-to-plex` matches per track id."""
-    confirmed: dict[str, str] = {}
-    rejected: dict[str, set[str]] = {}
-    ids = sorted(set(track_ids))
-    for start in range(0, len(ids), _IN_CHUNK):
-        rows = (
-            Match.objects.filter(
-                source=Source.SPOTIFY_TO_PLEX,
-                spotify_track_id__in=ids[start : start + _IN_CHUNK],
-                decision__in=MANUAL_DECISIONS,
-            )
-            .order_by("decided_at", "id")
-            .values_list("spotify_track_id", "target_id", "decision")
-        )
-        for track_id, target, decision in rows:
-            if decision == Decision.CONFIRMED:
-                confirmed[track_id] = target  # ordered by decided_at: the latest wins
-            else:
-                rejected.setdefault(track_id, set()).add(target)
-    return confirmed, rejected
-
-
-def library_presence(
-    spotify_tracks: Sequence[Mapping[str, Any]], plex_tracks: Sequence[Mapping[str, Any]]
-) -> list[PresenceResult]:
-    """`LibraryIndex` presence (§4.6) corrected by operators' decisions, in input order.
-
-    A confirmed `spotify-to-plex` match makes a track present (method `exact`; candidate None
-    and confidence 1.0 when the target is not among `plex_tracks`); a rejected target never
-    makes it present — such tracks are checked again against the library without their
-    rejected targets.
-    """
-    results = LibraryIndex.build(plex_tracks).find(spotify_tracks)
-    ids = [_track_id(track) for track in spotify_tracks]
-    confirmed, rejected = _decisions_by_track(i for i in ids if i)
-    if not confirmed and not rejected:
-        return results
-    by_key = {plex_target(t): t for t in plex_tracks if plex_target(t) is not None}
-    retry: dict[frozenset[str], list[int]] = {}
-    for i, track_id in enumerate(ids):
-        if track_id in confirmed:
-            results[i] = _confirmed_presence(spotify_tracks[i], by_key.get(confirmed[track_id]))
-            continue
-        found = results[i].candidate
-        if track_id in rejected and found is not None and plex_target(found) in rejected[track_id]:
-            retry.setdefault(frozenset(rejected[track_id]), []).append(i)
-    for excluded, indices in retry.items():
-        allowed = [t for t in plex_tracks if plex_target(t) not in excluded]
-        again = LibraryIndex.build(allowed).find([spotify_tracks[i] for i in indices])
-        for i, result in zip(indices, again, strict=True):
-            results[i] = result
-    return results
-
-
-def _confirmed_presence(
-    track: Mapping[str, Any], target: Mapping[str, Any] | None
-) -> PresenceResult:
-    if target is None:
-        score = MatchScore(confidence=1.0, notes=("confirmed by an operator",))
-        return PresenceResult(True, None, 1.0, score, "exact")
-    score = score_track_vs_plex(track, target)
-    return PresenceResult(True, target, score.confidence, score, "exact")
-
-
-def missing_from_library(
-    spotify_tracks: Sequence[Mapping[str, Any]], plex_tracks: Sequence[Mapping[str, Any]]
-) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
-    """Split Spotify tracks into (present in Plex, missing), honouring confirmed/rejected."""
-    present: list[Mapping[str, Any]] = []
-    missing: list[Mapping[str, Any]] = []
-    for track, result in zip(
-        spotify_tracks, library_presence(spotify_tracks, plex_tracks), strict=True
-    ):
-        (present if result.present else missing).append(track)
-    return present, missing
-
-
-def _track_id(track: Mapping[str, Any]) -> str | None:
-    value = track.get("id")
-    return value if isinstance(value, str) and value else None

@@ -12,19 +12,19 @@ Every run of `BEETS_COMMAND`:
 `remove`, `move` and `write` refuse empty or match-all queries unless the caller sends
 `"all": true` (T40); imports accept only existing paths under `MUSIC_DIR` or
 `SLSKD_DOWNLOADS_DIR` after resolving symlinks (T41).
+
+The config file and default command live in `beets_config`, query parsing in `beets_query`.
+Tests shrink `LOCK_WAIT_SEC` here; `BeetsClient` reads it, so it stays in this module.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import shlex
-import shutil
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -36,6 +36,13 @@ from django.db import DatabaseError, transaction
 from core import config
 from core.errors import Conflict, ServiceUnavailable, UpstreamError, ValidationFailed
 from core.workers import leases
+from integrations.clients.beets_config import (
+    CONFIG_MARKER,
+    default_command,
+    render_config,
+    write_config,
+)
+from integrations.clients.beets_query import MATCH_ALL_MESSAGE, is_match_all, split_query
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +51,25 @@ LOCK_NAME = "beets"
 LOCK_WAIT_SEC = 30.0
 LOCK_POLL_SEC = 0.1
 KILL_GRACE_SEC = 5.0
-CONFIG_MARKER = "# written by Harmony"
 DEFAULT_FORMAT = "$artist - $album - $title"
 UNAVAILABLE = "beets is not available"
-# A term whose value (after an optional `field:` or `field::`) is only these characters
-# matches every item: `*`, `.*`, `artist:`, `title::.+` (T40).
-_MATCH_ALL_CHARS = frozenset("*.+?^$")
-MATCH_ALL_MESSAGE = 'The query matches the whole library; send "all": true to confirm.'
+
+# Importers of this module use these names, including those now defined next door.
+__all__ = [
+    "CONFIG_MARKER",
+    "DEFAULT_FORMAT",
+    "LOCK_NAME",
+    "MATCH_ALL_MESSAGE",
+    "BeetsClient",
+    "ImportResult",
+    "beets",
+    "default_command",
+    "import_file",
+    "import_path",
+    "is_match_all",
+    "render_config",
+    "split_query",
+]
 
 
 @dataclass(frozen=True)
@@ -61,58 +80,6 @@ class ImportResult:
     message: str
 
 
-def render_config(music_dir: Path, beetsdir: Path) -> str:
-    """`BEETSDIR/config.yaml` exactly as SPEC §9.4 shows it, behind Harmony's marker line."""
-    directory, library = _yaml_string(music_dir), _yaml_string(beetsdir / "library.db")
-    log = _yaml_string(beetsdir / "import.log")
-    singleton = "$artist/%if{$album,$album,Unknown Album}/%if{$track,$track - ,}$title"
-    return (
-        f"{CONFIG_MARKER}; delete this line to manage the file yourself.\n"
-        f"directory: {directory}\n"
-        f"library: {library}\n"
-        "import: {copy: no, move: no, write: no, autotag: no, quiet: yes, quiet_fallback: asis,"
-        " resume: no,\n"
-        f"         incremental: no, duplicate_action: skip, log: {log}}}\n"
-        'paths: {default: "$albumartist/$album/$track - $title",\n'
-        f'        singleton: "{singleton}",\n'
-        '        comp: "Compilations/$album/$track - $title"}\n'
-        "plugins: []\n"
-    )
-
-
-def _yaml_string(path: Path) -> str:
-    """A double-quoted YAML scalar (JSON string syntax is a subset of it)."""
-    return json.dumps(str(path), ensure_ascii=False)
-
-
-def split_query(text: str | None, field: str = "query") -> list[str]:
-    """Shell-like split into beets terms; unparsable text or option-looking terms → 422 (T39)."""
-    if not text or not text.strip():
-        return []
-    try:
-        terms = [term for term in shlex.split(text) if term]
-    except ValueError as exc:
-        raise ValidationFailed({field: [f"Query cannot be parsed: {exc}."]}) from None
-    for term in terms:
-        if term.startswith("-"):
-            raise ValidationFailed(
-                {field: [f"Query terms must not start with '-' ({term!r}); negate with '^'."]}
-            )
-        if "\x00" in term:
-            raise ValidationFailed({field: ["Query must not contain NUL characters."]})
-    return terms
-
-
-def is_match_all(terms: Sequence[str]) -> bool:
-    """No terms, or only terms whose pattern is empty or a bare wildcard (T40)."""
-
-    def wide(term: str) -> bool:
-        pattern = term.split(":", 1)[1].lstrip(":") if ":" in term else term
-        return set(pattern) <= _MATCH_ALL_CHARS
-
-    return all(wide(term) for term in terms)
-
-
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1] if lines else ""
@@ -120,14 +87,6 @@ def _last_line(text: str) -> str:
 
 def _lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
-
-
-def default_command() -> list[str]:
-    """The `beet` installed next to this interpreter (the `beets` package's CLI), else on PATH."""
-    sibling = Path(sys.executable).parent / "beet"
-    if sibling.exists():
-        return [str(sibling)]
-    return [shutil.which("beet") or str(sibling)]
 
 
 class BeetsClient:
@@ -222,19 +181,8 @@ class BeetsClient:
 
     def ensure_config(self) -> None:
         """Write `config.yaml` if absent, or if ours and outdated; leave a foreign one alone (§9.4)."""
-        target = self.beetsdir / "config.yaml"
-        text = render_config(self.music_dir, self.beetsdir)
-        current = target.read_text(encoding="utf-8", errors="replace") if target.exists() else None
-        if current is not None and not current.startswith(CONFIG_MARKER):
-            return
-        # beets asks for confirmation when its library directory is missing; there is no terminal.
-        self.music_dir.mkdir(parents=True, exist_ok=True)
-        if current != text:
-            self.beetsdir.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f".config.yaml.{uuid.uuid4().hex[:8]}")
-            partial.write_text(text, encoding="utf-8")
-            partial.replace(target)
-        self._new_library = not (self.beetsdir / "library.db").exists()
+        if write_config(self.beetsdir, self.music_dir):
+            self._new_library = not (self.beetsdir / "library.db").exists()
 
     def run(self, *args: str) -> str:
         """Run `beet ARGS` and return its stdout; 503 when beets is missing, 502 on failure."""

@@ -8,10 +8,8 @@ Every call carries `X-Plex-Token` (header only, never in a query string: T08),
 from __future__ import annotations
 
 import logging
-import threading
-import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,20 +19,20 @@ from core import config
 from core.errors import MissingCredentials, NotFound, UpstreamError, UpstreamNotFound
 from core.models import Setting
 from core.settings_store import write_system
+
+# LIBRARY, TAG_FIELDS and TYPE_NUMBERS are re-exported (redundant aliases) for importers.
+from integrations.clients.plex_actions import LIBRARY as LIBRARY
+from integrations.clients.plex_actions import TAG_FIELDS as TAG_FIELDS
+from integrations.clients.plex_actions import TYPE_NUMBERS as TYPE_NUMBERS
+from integrations.clients.plex_actions import Params, PlexActions
 from integrations.http import HttpClient, Response
 
 logger = logging.getLogger(__name__)
 
-LIBRARY = "com.plexapp.plugins.library"
 PRODUCT = "Harmony"
 PAGE_SIZE = 500
 TYPE_ARTIST, TYPE_ALBUM, TYPE_TRACK = 8, 9, 10
-# Plex metadata type numbers, needed by the section edit endpoint (tags).
-TYPE_NUMBERS = {"movie": 1, "show": 2, "season": 3, "episode": 4, "artist": 8, "album": 9}
-TYPE_NUMBERS |= {"track": 10, "photo": 13, "photoalbum": 14}
-TAG_FIELDS = ("genre", "mood", "style", "collection", "label")
 NOTIFICATIONS_PATH = "/:/eventsource/notifications"
-Params = Sequence[tuple[str, str]] | Mapping[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -74,48 +72,12 @@ def client_identifier() -> str:
     return candidate
 
 
-class _DeadlineHttp(HttpClient):
-    """`HttpClient` whose retries and backoff share one total deadline per call (T31).
+class PlexClient(PlexActions):
+    """Plex Media Server (SPEC §9.3). No database access beyond `from_config`.
 
-    A user waiting for a proxy endpoint gets its 502 within `UPSTREAM_TIMEOUT_SEC`, even when
-    the idempotent retries of SPEC §9 would otherwise multiply the timeout.
+    Connection, library reads, counting and search live here; playback, playlists, play queues
+    and tags come from `PlexActions` (`plex_actions.py`).
     """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._local = threading.local()
-
-    def call(self, method: str, path: str, **kwargs: Any) -> Response:
-        self._local.deadline = time.monotonic() + self.timeout
-        try:
-            return self.request(method, path, **kwargs)
-        finally:
-            self._local.deadline = None
-
-    def _remaining(self) -> float | None:
-        deadline = getattr(self._local, "deadline", None)
-        return None if deadline is None else deadline - time.monotonic()
-
-    def _send(self, *args: Any) -> Response:
-        # HttpClient passes (method, path, params, json_body, data, headers, timeout).
-        *head, timeout = args
-        limit = self.timeout if timeout is None else float(timeout)
-        remaining = self._remaining()
-        if remaining is not None:
-            if remaining <= 0.05:
-                raise UpstreamError(self.service, f"{self.service}: timeout")
-            limit = min(limit, remaining)
-        return super()._send(*head, limit)
-
-    def sleep(self, seconds: float) -> None:  # type: ignore[override]
-        remaining = self._remaining()
-        if remaining is not None:
-            seconds = min(seconds, max(0.0, remaining))
-        HttpClient.sleep(seconds)
-
-
-class PlexClient:
-    """Plex Media Server (SPEC §9.3). No database access beyond `from_config`."""
 
     service = "plex"
 
@@ -130,10 +92,12 @@ class PlexClient:
     ) -> None:
         self.library = library
         self.timeout = float(timeout)
-        self.http = _DeadlineHttp(
+        self.http = HttpClient(
             self.service,
             base_url,
             timeout=timeout,
+            # Proxy endpoints answer within UPSTREAM_TIMEOUT_SEC, retries included (T31).
+            deadline=True,
             headers={
                 "X-Plex-Token": token,
                 "Accept": "application/json",
@@ -168,7 +132,7 @@ class PlexClient:
         not_found: str | None = None,
     ) -> Response:
         try:
-            return self.http.call(method, path, params=params, headers=headers)
+            return self.http.request(method, path, params=params, headers=headers)
         except UpstreamNotFound as exc:
             raise NotFound(not_found or "Not found at plex") from exc
 
@@ -322,115 +286,6 @@ class PlexClient:
     def livetv_sessions(self, params: Params = None) -> dict:
         return self.get_json("/livetv/sessions", params)
 
-    # Playback (GETs except rate, D17)
-
-    def update_timeline(
-        self, rating_key: str, state: str, time_ms: int, duration: int | None, key: str | None
-    ) -> None:
-        params: dict[str, Any] = {
-            "ratingKey": rating_key,
-            "key": key or f"/library/metadata/{rating_key}",
-            "identifier": LIBRARY,
-            "state": state,
-            "time": time_ms,
-        }
-        if duration is not None:
-            params["duration"] = duration
-        self._call("GET", "/:/timeline", params, not_found="Item not found")
-
-    def scrobble(self, rating_key: str, *, played: bool = True) -> None:
-        """Mark played (`/:/scrobble`) or unplayed (`/:/unscrobble`)."""
-        path = "/:/scrobble" if played else "/:/unscrobble"
-        params = {"key": rating_key, "identifier": LIBRARY}
-        self._call("GET", path, params, not_found="Item not found")
-
-    def rate(self, rating_key: str, rating: float | None) -> None:
-        """`PUT /:/rate`; None clears the rating (`rating=-1`)."""
-        value: float = -1 if rating is None else rating
-        text = str(int(value)) if float(value).is_integer() else str(value)
-        params = {"key": rating_key, "identifier": LIBRARY, "rating": text}
-        self._call("PUT", "/:/rate", params, not_found="Item not found")
-
-    # Playlists and play queues
-
-    def _uri(self, suffix: str) -> str:
-        return f"server://{self.machine_identifier()}/{LIBRARY}{suffix}"
-
-    def items_uri(self, rating_keys: Sequence[str]) -> str:
-        return self._uri("/library/metadata/" + ",".join(rating_keys))
-
-    def playlists(self, params: Params = None) -> dict:
-        forwarded = [(k, v) for k, v in _pairs(params) if k != "playlistType"]
-        return self.get_json("/playlists", [("playlistType", "audio"), *forwarded])
-
-    def create_playlist(self, title: str, rating_keys: Sequence[str]) -> dict:
-        """`POST /playlists` (not retried: a retry could create a duplicate, T37)."""
-        params = {"type": "audio", "title": title, "smart": 0, "uri": self.items_uri(rating_keys)}
-        return self._plex_json(self._call("POST", "/playlists", params), "/playlists")
-
-    def update_playlist(
-        self, playlist_id: str, title: str | None = None, summary: str | None = None
-    ) -> None:
-        params = {k: v for k, v in (("title", title), ("summary", summary)) if v is not None}
-        self._call("PUT", f"/playlists/{playlist_id}", params, not_found="Playlist not found")
-
-    def add_playlist_items(self, playlist_id: str, rating_keys: Sequence[str]) -> None:
-        params = {"uri": self.items_uri(rating_keys)}
-        path = f"/playlists/{playlist_id}/items"
-        self._call("PUT", path, params, not_found="Playlist not found")
-
-    def delete_playlist(self, playlist_id: str) -> None:
-        self._call("DELETE", f"/playlists/{playlist_id}", not_found="Playlist not found")
-
-    def create_play_queue(
-        self,
-        *,
-        rating_keys: Sequence[str] = (),
-        playlist_id: str | None = None,
-        shuffle: bool = False,
-        repeat: int = 0,
-        continuous: bool = False,
-        start_item_id: str | None = None,
-    ) -> dict:
-        """`POST /playQueues?type=audio&uri=…` (a playlist also as `playlistID`)."""
-        params: dict[str, Any] = {"type": "audio"}
-        if playlist_id is not None:
-            params["uri"] = self._uri(f"/playlists/{playlist_id}/items")
-            params["playlistID"] = playlist_id
-        else:
-            params["uri"] = self.items_uri(rating_keys)
-        params.update(shuffle=int(shuffle), repeat=repeat, continuous=int(continuous))
-        if start_item_id is not None:
-            params["key"] = f"/library/metadata/{start_item_id}"
-        response = self._call("POST", "/playQueues", params, not_found="Playlist not found")
-        return self._plex_json(response, "/playQueues")
-
-    # Tags (section edit endpoint, D17)
-
-    def set_tags(self, item_id: str, tags: Mapping[str, list[str]]) -> dict[str, list[str]]:
-        """Make the given lists the item's exact tag sets (additions and removals computed)."""
-        item = self.metadata(item_id)
-        section_id, type_ = item.get("librarySectionID"), TYPE_NUMBERS.get(item.get("type", ""))
-        if not isinstance(section_id, int | str) or isinstance(section_id, bool) or type_ is None:
-            raise UpstreamError(self.service, "plex: item without section or known type")
-        params: list[tuple[str, str]] = [("type", str(type_)), ("id", item_id)]
-        result: dict[str, list[str]] = {}
-        for field in TAG_FIELDS:
-            if field not in tags:
-                continue
-            wanted = list(dict.fromkeys(tags[field]))
-            current = _current_tags(item, field)
-            added = [t for t in wanted if t not in current]
-            removed = [t for t in current if t not in wanted]
-            params.extend((f"{field}[{i}].tag.tag", tag) for i, tag in enumerate(added))
-            if removed:
-                params.append((f"{field}[].tag.tag-", ",".join(_escape_tag(t) for t in removed)))
-            params.append((f"{field}.locked", "1"))
-            result[field] = wanted
-        path = f"/library/sections/{section_id}/all"
-        self._call("PUT", path, params, not_found="Item not found")
-        return result
-
     # SSE (SPEC §2.7 notifications)
 
     def open_notifications(self) -> requests.Response:
@@ -463,23 +318,3 @@ class PlexClient:
         if status != 200:
             raise UpstreamError(self.service, f"plex: HTTP {status}", upstream_status=status)
         raise UpstreamError(self.service, "plex: notifications are not an event stream")
-
-
-def _pairs(params: Params) -> list[tuple[str, Any]]:
-    if params is None:
-        return []
-    if isinstance(params, Mapping):
-        return list(params.items())
-    return list(params)
-
-
-def _current_tags(item: dict, field: str) -> list[str]:
-    entries = item.get(field.capitalize(), [])
-    if not isinstance(entries, list):
-        return []
-    return [e["tag"] for e in entries if isinstance(e, dict) and isinstance(e.get("tag"), str)]
-
-
-def _escape_tag(tag: str) -> str:
-    # Removals are one comma-separated value that Plex URL-decodes item by item.
-    return tag.replace("%", "%25").replace(",", "%2C")

@@ -6,12 +6,13 @@ Built on `integrations.http.HttpClient` (deadlines, byte cap, retries of idempot
 * user names and ids travel as single, fully encoded path segments (T25);
 * creates and enqueues (`POST /searches`, enqueue) hold the cross-process `slskd-write` lease,
   so at most one is in flight at slskd, which answers `429` to concurrent ones (T30);
-* enqueue with an idempotency key uses slskd's batch endpoint (0.26+) with a batch id derived
-  from the key: a resend after a lost answer or a crash finds the batch instead of enqueueing
-  twice (T37, T44); older slskd versions fall back to `POST /transfers/downloads/{username}`;
+* enqueue with an idempotency key never enqueues twice (T37, T44): `slskd_enqueue`;
 * every search goes through the shared search budget (`integrations.search_budget`);
 * payloads are validated here (T33): wrong types are dropped or defaulted, unknown transfer
-  states are kept as strings, a listing that is not a list is a 502.
+  states are kept as strings, a listing that is not a list is a 502 (`slskd_payloads`).
+
+Tests shrink `POLL_INTERVAL`, `STOP_GRACE` and `WRITE_LEASE_POLL` here; the code that reads them
+therefore stays in this module.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
 from django.db import DatabaseError, OperationalError
 from django.utils import timezone
@@ -39,6 +39,15 @@ from core.errors import (
 )
 from core.workers import leases
 from integrations import http, search_budget
+from integrations.clients.slskd_enqueue import (
+    NOT_ENQUEUED,
+    NOT_IN_BATCH,
+    EnqueueMixin,
+    EnqueueResult,
+    _batchless,
+    batch_id_for,
+    segment,
+)
 from integrations.clients.slskd_payloads import (
     as_dict,
     as_list,
@@ -47,7 +56,6 @@ from integrations.clients.slskd_payloads import (
     requested_at,
     search_responses,
     search_state,
-    unique_files,
 )
 from integrations.http import HttpClient, Response, UpstreamClientError
 from integrations.models import SoulseekSearch
@@ -64,36 +72,19 @@ WRITE_LEASE_POLL = 0.05
 SEARCH_OPTIONS = {"filterResponses": True, "responseLimit": 100, "fileLimit": 10000}
 # A transfer requested up to this long before the submission still counts as ours (SPEC §5.2).
 FIND_SLACK = timedelta(seconds=60)
-# How long to remember that an slskd instance has no batch endpoint before probing again.
-BATCH_PROBE_INTERVAL = 3600.0
-BATCH_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "harmony:slskd-batch")
-NOT_ENQUEUED = "Not enqueued by slskd"
-NOT_IN_BATCH = "Not enqueued by an earlier attempt of this batch"
 EPOCH = datetime.min.replace(tzinfo=UTC)
 
-# slskd base URL → monotonic time its batch endpoint was found missing.
-_batchless: dict[str, float] = {}
-
-
-def segment(value: str) -> str:
-    """One URL path segment: `/`, `%`, `?`, `#` and `..` cannot change the slskd path (T25)."""
-    return quote(value, safe="")
-
-
-def batch_id_for(idempotency_key: str) -> str:
-    """The slskd batch GUID of an idempotency key: the key itself if it is a UUID."""
-    try:
-        return str(uuid.UUID(idempotency_key))
-    except ValueError:
-        return str(uuid.uuid5(BATCH_NAMESPACE, idempotency_key))
-
-
-@dataclass
-class EnqueueResult:
-    """What slskd accepted (`enqueued` transfers) and refused (`{"filename", "message"}`)."""
-
-    enqueued: list[dict[str, Any]] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
+# Importers of this module use these names (tests clear `_batchless` between runs).
+__all__ = [
+    "NOT_ENQUEUED",
+    "NOT_IN_BATCH",
+    "EnqueueResult",
+    "SearchResult",
+    "SlskdClient",
+    "_batchless",
+    "batch_id_for",
+    "segment",
+]
 
 
 @dataclass
@@ -106,8 +97,8 @@ class SearchResult:
     responses: list[dict[str, Any]]
 
 
-class SlskdClient:
-    """slskd REST API v0 under `{SLSKD_URL}/api/v0` (SPEC §9.1)."""
+class SlskdClient(EnqueueMixin):
+    """slskd REST API v0 under `{SLSKD_URL}/api/v0` (SPEC §9.1); `enqueue()` is `EnqueueMixin`'s."""
 
     service = SERVICE
 
@@ -176,91 +167,7 @@ class SlskdClient:
         """`GET /server`: connection and login state of the Soulseek server link."""
         return as_dict(self._json("GET", "/server"), "server")
 
-    # Transfers: downloads
-
-    def enqueue(
-        self, username: str, files: list[dict], *, idempotency_key: str | None = None
-    ) -> EnqueueResult:
-        """Ask `username` for `files` (`[{"filename", "size"}]`, de-duplicated by filename, T26).
-
-        With `idempotency_key`, a resend of the same request never enqueues twice (T37/T44).
-        An empty answer (older slskd) gives `EnqueueResult([], [])`: correlate via the listing.
-        """
-        items = unique_files(files)
-        if not items:
-            return EnqueueResult()
-        with self._write_slot():
-            if idempotency_key and self._batches_supported():
-                return self._enqueue_batch(username, items, batch_id_for(idempotency_key))
-            return self._enqueue_legacy(username, items)
-
-    def _batches_supported(self) -> bool:
-        found_missing = _batchless.get(self.base_url)
-        return found_missing is None or time.monotonic() - found_missing > BATCH_PROBE_INTERVAL
-
-    def _enqueue_legacy(self, username: str, items: list[dict[str, Any]]) -> EnqueueResult:
-        path = f"/transfers/downloads/{segment(username)}"
-        body = self._json("POST", path, json_body=items, retry=False)
-        if body is None:
-            return EnqueueResult()
-        body = as_dict(body, "enqueue")
-        return _enqueue_result(body.get("enqueued"), body.get("failed"), items, username)
-
-    def _enqueue_batch(
-        self, username: str, items: list[dict[str, Any]], batch_id: str
-    ) -> EnqueueResult:
-        request = {"id": batch_id, "username": username, "files": items}
-        attempt = 0
-        while True:
-            try:
-                response = self._call(
-                    "POST",
-                    "/transfers/downloads/batches",
-                    json_body=request,
-                    ok=(400, 404, 405, 409),
-                    retry=False,
-                )
-                break
-            except UpstreamError as exc:
-                # No answer: the outcome is unknown and the batch id makes a resend safe.
-                if exc.upstream_status is not None or attempt >= len(http.BACKOFF):
-                    raise
-                self.http.sleep(http.BACKOFF[attempt])
-                attempt += 1
-        if response.status in (400, 405):
-            # Before 0.26 this path is `POST /transfers/downloads/{username}` → 400.
-            result = self._enqueue_legacy(username, items)
-            _batchless[self.base_url] = time.monotonic()
-            logger.info("slskd has no batch enqueue; enqueueing per user")
-            return result
-        if response.status == 404:
-            raise UpstreamError(SERVICE, "soulseek: user offline or unknown", upstream_status=404)
-        if response.status == 409:
-            return self._read_batch(batch_id, username, items)
-        body = as_dict(response.json(), "enqueue")
-        batch = body.get("batch") if isinstance(body.get("batch"), dict) else {}
-        return _enqueue_result(batch.get("transfers"), body.get("failures"), items, username)
-
-    def _read_batch(
-        self, batch_id: str, username: str, items: list[dict[str, Any]]
-    ) -> EnqueueResult:
-        """A batch created by an earlier attempt: report its transfers instead of resending."""
-        batch = as_dict(self._json("GET", f"/transfers/downloads/batches/{batch_id}"), "batch")
-        wanted = {item["filename"] for item in items}
-        enqueued = [
-            transfer
-            for transfer in (
-                normalise_transfer(raw, username) for raw in as_list(batch.get("transfers"))
-            )
-            if transfer is not None and transfer["filename"] in wanted
-        ]
-        done = {transfer["filename"] for transfer in enqueued}
-        failed = [
-            {"filename": item["filename"], "message": NOT_IN_BATCH}
-            for item in items
-            if item["filename"] not in done
-        ]
-        return EnqueueResult(enqueued, failed)
+    # Transfers: downloads (`enqueue()` comes from `EnqueueMixin`)
 
     def list_downloads(self, *, include_removed: bool = False) -> list[dict[str, Any]]:
         """`GET /transfers/downloads`, flattened: one dict per transfer, with `username`."""
@@ -439,33 +346,3 @@ def _try_lease(ttl: float, owner: str) -> bool:
         if "locked" not in str(exc):
             raise
         return False
-
-
-def _enqueue_result(
-    enqueued_raw: Any, failed_raw: Any, items: list[dict[str, Any]], username: str
-) -> EnqueueResult:
-    """Name every refused file. slskd serialises the legacy endpoint's `(filename, message)`
-    tuples as `{}`, so unnamed failures are the requested files that were not enqueued."""
-    enqueued = [
-        transfer
-        for transfer in (normalise_transfer(raw, username) for raw in as_list(enqueued_raw))
-        if transfer is not None
-    ]
-    failures = as_list(failed_raw)
-    failed = [
-        {"filename": f["filename"], "message": _message(f.get("message"))}
-        for f in failures
-        if isinstance(f, dict) and isinstance(f.get("filename"), str)
-    ]
-    if len(failed) < len(failures):
-        accounted = {t["filename"] for t in enqueued} | {f["filename"] for f in failed}
-        failed += [
-            {"filename": item["filename"], "message": NOT_ENQUEUED}
-            for item in items
-            if item["filename"] not in accounted
-        ]
-    return EnqueueResult(enqueued, failed)
-
-
-def _message(value: Any) -> str:
-    return value[:512] if isinstance(value, str) and value else NOT_ENQUEUED

@@ -5,131 +5,56 @@ contents live under `/playlists/{id}/items` (entries carry `item`; older answers
 saving and removing tracks is `PUT|DELETE /me/library?uris=` (≤ 40 URIs), search and artist
 albums accept at most 10 results per request, `popularity` and other fields may be missing, and
 the batch lookups `GET /tracks` and `GET /artists` are gone for Development Mode apps (Harmony
-falls back to one request per id). Every Spotify call goes through one pooled `requests.Session`
-per base URL and process, so concurrent requests reuse connections instead of opening new ones.
+falls back to one request per id). The pooled session, token types and answer checks are in
+`integrations.clients.spotify_shapes`.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import quote
 
-import requests
-from requests.adapters import HTTPAdapter
-
 from core.errors import NotFound, UpstreamError, UpstreamNotFound
-from integrations.http import HttpClient, Response
+from integrations.clients.spotify_shapes import (
+    SERVICE,
+    URI_RE,
+    Bearer,
+    TokenSource,
+    both_shapes,
+    decode,
+    entry_track,
+    is_id,
+    malformed,
+    no_longer_offered,
+    page_total,
+    paging,
+    pooled,
+    release_type,
+    release_year,
+)
+from integrations.http import Response
 
-SERVICE = "spotify"
+# What other modules import from here; the helpers themselves live in `spotify_shapes`.
+__all__ = [
+    "SEARCH_PAGE",
+    "SERVICE",
+    "URI_RE",
+    "Bearer",
+    "SpotifyClient",
+    "entry_track",
+    "is_id",
+    "pooled",
+]
+
 SEARCH_PAGE = 10  # February 2026: `GET /search` takes limit ≤ 10
 RELEASES_PAGE = 10  # February 2026: `GET /artists/{id}/albums` takes limit ≤ 10
 PAGE = 50  # every other offset-paged endpoint: limit ≤ 50
 LIBRARY_CHUNK = 40  # `PUT|DELETE /me/library`: ≤ 40 URIs
 IDS_CHUNK = 50  # `GET /tracks?ids=`, `GET /artists?ids=`
+# The paging limits below are read at call time, so tests can patch them on this module.
 FOLLOWED_CAP = 2000
 MAX_PAGES = 500  # a paging loop that never ends is a broken upstream, not a big library
-POOL_SIZE = 64
-
-ID_RE = re.compile(r"[0-9A-Za-z]{1,64}")
-URI_RE = re.compile(r"spotify:(?:track|episode):[0-9A-Za-z]{1,64}")
-_EP_WORD = re.compile(r"\bep\b", re.IGNORECASE)
-
-_pool_lock = threading.Lock()
-_pools: dict[str, HttpClient] = {}
-
-
-def pooled(base_url: str) -> HttpClient:
-    """The process-wide `HttpClient` for a base URL: one session, a pool of ≥ 50 connections."""
-    key = base_url.rstrip("/")
-    with _pool_lock:
-        client = _pools.get(key)
-        if client is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            client = HttpClient(SERVICE, key, timeout=10, session=session)
-            _pools[key] = client
-        return client
-
-
-def is_id(value: object) -> bool:
-    """A Spotify base62 id (anything else cannot name a Spotify object)."""
-    return isinstance(value, str) and ID_RE.fullmatch(value) is not None
-
-
-def _without_markets(obj: dict[str, Any]) -> dict[str, Any]:
-    obj.pop("available_markets", None)
-    return obj
-
-
-def decode(response: Response, path: str) -> Any:
-    """The JSON body without the bulky `available_markets` arrays, dropped while parsing at
-    every depth (SPEC §2.6); garbage is a 502 (T33)."""
-    if not response.content.strip():
-        return None
-    try:
-        return json.loads(response.content, object_hook=_without_markets)
-    except (ValueError, RecursionError) as exc:
-        raise UpstreamError(SERVICE, f"spotify: invalid JSON from {path}") from exc
-
-
-def entry_track(entry: Any) -> dict[str, Any] | None:
-    """The track of a playlist entry or saved track (`item`, or the older `track`); None for
-    unavailable tracks and for episodes."""
-    if not isinstance(entry, dict):
-        return None
-    track = entry.get("item") if entry.get("item") is not None else entry.get("track")
-    if not isinstance(track, dict) or track.get("type", "track") != "track":
-        return None
-    return track
-
-
-def release_type(album: dict[str, Any]) -> str:
-    """`album`/`single`/`ep`/`compilation` of SPEC §2.6 (Spotify files EPs under "single")."""
-    album_type = str(album.get("album_type") or "").lower()
-    if "compilation" in (album_type, str(album.get("album_group") or "").lower()):
-        return "compilation"
-    if album_type == "single":
-        total = album.get("total_tracks")
-        many = isinstance(total, int) and total >= 4
-        return "ep" if many or _EP_WORD.search(str(album.get("name") or "")) else "single"
-    return "album"
-
-
-def _year(release_date: Any) -> int | None:
-    text = str(release_date or "")[:4]
-    return int(text) if text.isdigit() else None
-
-
-def _malformed(path: str) -> UpstreamError:
-    return UpstreamError(SERVICE, f"spotify: unexpected response from {path}")
-
-
-def _paging(body: Any, path: str) -> dict[str, Any]:
-    """A paging object with a list of items (T33: garbage is a 502, never a 500)."""
-    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-        raise _malformed(path)
-    return body
-
-
-@dataclass(frozen=True)
-class Bearer:
-    """An access token and the credential it stands for (named in 401/403 errors)."""
-
-    token: str
-    label: str
-
-
-class TokenSource(Protocol):
-    """Hands out bearer tokens; `kind` is "user" or "app" (CONTRACT §4)."""
-
-    def bearer(self, kind: str, stale: str | None = None) -> Bearer: ...
 
 
 class SpotifyClient:
@@ -198,7 +123,7 @@ class SpotifyClient:
         """GET and decode; the body is a JSON object with `available_markets` removed."""
         body = decode(self.call("GET", path, kind=kind, params=params, **kw), path)
         if not isinstance(body, dict):
-            raise _malformed(path)
+            raise malformed(path)
         return body
 
     def lookup(self, path: str, what: str, *, refused: str | None = None) -> dict[str, Any]:
@@ -211,7 +136,7 @@ class SpotifyClient:
         if response.status == 400 or body is None:
             raise NotFound(f"{what} not found")
         if not isinstance(body, dict):
-            raise _malformed(path)
+            raise malformed(path)
         return body
 
     def pages(
@@ -222,19 +147,19 @@ class SpotifyClient:
         query: dict[str, Any] | None = params
         for _ in range(MAX_PAGES):
             body = self.get(url, kind=kind, params=query)
-            page = _paging(body.get(key) if key else body, path)
+            page = paging(body.get(key) if key else body, path)
             yield page
             url, query = self._next(page.get("next"), path), None
             if url is None:
                 return
-        raise _malformed(path)
+        raise malformed(path)
 
     def _next(self, link: Any, path: str) -> str | None:
         if link is None:
             return None
         # The bearer token must never travel to another origin (T09).
         if not isinstance(link, str) or not link.startswith(self.base_url + "/"):
-            raise _malformed(path)
+            raise malformed(path)
         return link[len(self.base_url) :]
 
     # Catalogue ("app")
@@ -251,7 +176,7 @@ class SpotifyClient:
             body = self.get("/search", params=params)
             still = []
             for kind in pending:
-                page = _paging(body.get(f"{kind}s"), "/search")
+                page = paging(body.get(f"{kind}s"), "/search")
                 found[kind].extend(i for i in page["items"] if isinstance(i, dict))
                 if page.get("next") and len(page["items"]) >= size:
                     still.append(kind)
@@ -283,7 +208,7 @@ class SpotifyClient:
                 # February 2026: batch lookups are gone for Development Mode apps.
                 items = [self._or_none(one, item_id) for item_id in chunk]
             if not isinstance(items, list) or len(items) != len(chunk):
-                raise _malformed(path)
+                raise malformed(path)
             result.extend(item if isinstance(item, dict) else None for item in items)
         return result
 
@@ -318,7 +243,7 @@ class SpotifyClient:
                 for album in page["items"]:
                     if isinstance(album, dict) and isinstance(album.get("id"), str):
                         album = {**album, "release_type": release_type(album)}
-                        album["year"] = _year(album.get("release_date"))
+                        album["year"] = release_year(album.get("release_date"))
                         releases.setdefault(album["id"], album)
         except UpstreamNotFound:
             raise NotFound("Artist not found") from None
@@ -338,7 +263,7 @@ class SpotifyClient:
         )
         items = body.get("audio_features")
         if not isinstance(items, list):
-            raise _malformed("/audio-features")
+            raise malformed("/audio-features")
         return [item if isinstance(item, dict) else None for item in items]
 
     def recommendations(self, seeds: dict[str, list[str]], limit: int) -> dict[str, Any]:
@@ -352,7 +277,7 @@ class SpotifyClient:
         except UpstreamNotFound:
             raise NotFound(no_longer_offered("recommendations", 404)) from None
         if not isinstance(body.get("tracks"), list):
-            raise _malformed("/recommendations")
+            raise malformed("/recommendations")
         return {"tracks": body["tracks"], "seeds": body.get("seeds") or []}
 
     # The current user ("user")
@@ -362,8 +287,8 @@ class SpotifyClient:
 
     def saved_tracks_page(self, limit: int, offset: int) -> tuple[list[Any], int]:
         body = self.get("/me/tracks", kind="user", params={"limit": limit, "offset": offset})
-        page = _paging(body, "/me/tracks")
-        return page["items"], _total(page)
+        page = paging(body, "/me/tracks")
+        return page["items"], page_total(page)
 
     def saved_tracks(self) -> Iterator[dict[str, Any]]:
         """Every saved track (all pages), skipping unavailable entries."""
@@ -389,18 +314,18 @@ class SpotifyClient:
         params: dict[str, Any] = {"type": "artist", "limit": PAGE}
         for _ in range(MAX_PAGES):
             body = self.get("/me/following", kind="user", params=params)
-            page = _paging(body.get("artists"), "/me/following")
+            page = paging(body.get("artists"), "/me/following")
             artists.extend(a for a in page["items"] if isinstance(a, dict))
             after = (page.get("cursors") or {}).get("after")
             if not page.get("next") or not after or len(artists) >= cap:
                 return artists[:cap]
             params = {**params, "after": after}
-        raise _malformed("/me/following")
+        raise malformed("/me/following")
 
     def top(self, kind: str, limit: int, time_range: str) -> list[dict[str, Any]]:
         params = {"limit": limit, "time_range": time_range}
         body = self.get(f"/me/top/{kind}", kind="user", params=params)
-        return [i for i in _paging(body, "/me/top")["items"] if isinstance(i, dict)]
+        return [i for i in paging(body, "/me/top")["items"] if isinstance(i, dict)]
 
     def all_playlists(self) -> list[dict[str, Any]]:
         """The user's playlists (owned and followed), all pages."""
@@ -418,9 +343,9 @@ class SpotifyClient:
             while len(entries) < limit:
                 size = min(PAGE, limit - len(entries))
                 params = {"limit": size, "offset": offset + len(entries)}
-                page = _paging(self.get(path, kind="user", params=params), path)
-                total = _total(page)
-                entries.extend(_entry(e) for e in page["items"] if isinstance(e, dict))
+                page = paging(self.get(path, kind="user", params=params), path)
+                total = page_total(page)
+                entries.extend(both_shapes(e) for e in page["items"] if isinstance(e, dict))
                 if not page.get("next") or len(page["items"]) < size:
                     break
         except UpstreamNotFound:
@@ -467,21 +392,5 @@ class SpotifyClient:
             raise NotFound("Playlist not found") from None
         snapshot = answer.get("snapshot_id") if isinstance(answer, dict) else None
         if not isinstance(snapshot, str):
-            raise _malformed(path)
+            raise malformed(path)
         return snapshot
-
-
-def no_longer_offered(feature: str, status: int = 403) -> str:
-    """Spotify closed audio features and recommendations to apps created after Nov 2024."""
-    return f"Spotify no longer offers {feature} to this app (HTTP {status})"
-
-
-def _total(page: dict[str, Any]) -> int:
-    total = page.get("total")
-    return total if isinstance(total, int) and not isinstance(total, bool) else len(page["items"])
-
-
-def _entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """A playlist entry with both `item` (current API) and `track` (SPEC §9.2 shape)."""
-    track = entry.get("item") if entry.get("item") is not None else entry.get("track")
-    return {**entry, "item": track, "track": track}
