@@ -20,9 +20,8 @@ from django.utils.text import Truncator
 from core.errors import HarmonyError
 from downloads.models import AutoSyncSkippedTrack, Download, MetadataRefreshRun, SyncRun
 
-DOWNLOAD_AUDIT_FIELDS = [
-    "status",
-    "progress",
+# Field groups of the change page; everything but the editable header is an audit field.
+TRANSFER_FIELDS = [
     "source",
     "slskd_transfer_id",
     "slskd_state",
@@ -32,6 +31,8 @@ DOWNLOAD_AUDIT_FIELDS = [
     "submitting_at",
     "submitted_at",
     "state_changed_at",
+]
+RETRY_FIELDS = [
     "retry_count",
     "next_retry_at",
     "last_error",
@@ -39,8 +40,8 @@ DOWNLOAD_AUDIT_FIELDS = [
     "retry_of",
     "superseded_by",
     "sync_run",
-    "request_payload",
-    "alternatives",
+]
+COMPLETION_FIELDS = [
     "local_path",
     "organized_path",
     "pipeline_status",
@@ -54,10 +55,18 @@ DOWNLOAD_AUDIT_FIELDS = [
     "artwork_path",
     "has_artwork",
     "lyrics_status",
+    "lyrics_error",
     "lyrics_path",
     "has_lyrics",
-    "created_at",
-    "updated_at",
+]
+REQUEST_FIELDS = ["request_payload", "alternatives", "created_at", "updated_at"]
+DOWNLOAD_AUDIT_FIELDS = [
+    "status",
+    "progress",
+    *TRANSFER_FIELDS,
+    *RETRY_FIELDS,
+    *COMPLETION_FIELDS,
+    *REQUEST_FIELDS,
     "completed_at",
 ]
 
@@ -157,58 +166,9 @@ class DownloadAdmin(admin.ModelAdmin):
     readonly_fields = DOWNLOAD_AUDIT_FIELDS
     fieldsets = [
         (None, {"fields": ["filename", "username", "size", "priority", "status", "progress"]}),
-        (
-            "Transfer",
-            {
-                "fields": [
-                    "source",
-                    "slskd_transfer_id",
-                    "slskd_state",
-                    "slskd_missing_polls",
-                    "bytes_transferred",
-                    "last_progress_at",
-                    "submitting_at",
-                    "submitted_at",
-                    "state_changed_at",
-                ]
-            },
-        ),
-        (
-            "Retries",
-            {
-                "fields": [
-                    "retry_count",
-                    "next_retry_at",
-                    "last_error",
-                    "dead_letter",
-                    "retry_of",
-                    "superseded_by",
-                    "sync_run",
-                ]
-            },
-        ),
-        (
-            "Completion",
-            {
-                "fields": [
-                    "local_path",
-                    "organized_path",
-                    "pipeline_status",
-                    "pipeline_started_at",
-                    "import_status",
-                    "metadata_status",
-                    "metadata_error",
-                    "artwork_status",
-                    "artwork_error",
-                    "artwork_url",
-                    "artwork_path",
-                    "has_artwork",
-                    "lyrics_status",
-                    "lyrics_path",
-                    "has_lyrics",
-                ]
-            },
-        ),
+        ("Transfer", {"fields": TRANSFER_FIELDS}),
+        ("Retries", {"fields": RETRY_FIELDS}),
+        ("Completion", {"fields": COMPLETION_FIELDS}),
         (
             "Metadata",
             {
@@ -228,7 +188,7 @@ class DownloadAdmin(admin.ModelAdmin):
             "Request",
             {
                 "classes": ["collapse"],
-                "fields": ["request_payload", "alternatives", "created_at", "updated_at"],
+                "fields": REQUEST_FIELDS,
             },
         ),
         ("Done", {"fields": ["completed_at"]}),

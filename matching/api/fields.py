@@ -110,43 +110,37 @@ class ObjectField(serializers.Field):
         return value
 
 
+class CheckedField(serializers.Field):
+    """A value validated by a `check(value) -> message | None` function and returned as sent."""
+
+    check: Callable[[Any], str | None]
+
+    def to_internal_value(self, data: Any) -> Any:
+        message = type(self).check(data)
+        if message:
+            raise serializers.ValidationError(message)
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 @extend_schema_field(OpenApiTypes.NUMBER)
-class NumberField(serializers.Field):
+class NumberField(CheckedField):
     """An optional number ≥ 0 (integers or floats, never booleans)."""
 
-    def to_internal_value(self, data: Any) -> float:
-        message = number(data)
-        if message:
-            raise serializers.ValidationError(message)
-        return data
-
-    def to_representation(self, value: Any) -> Any:
-        return value
+    check = staticmethod(number)
 
 
 @extend_schema_field(OpenApiTypes.ANY)
-class NamesField(serializers.Field):
+class NamesField(CheckedField):
     """Artist credits in any of the shapes `names` accepts; returned as sent."""
 
-    def to_internal_value(self, data: Any) -> Any:
-        message = names(data)
-        if message:
-            raise serializers.ValidationError(message)
-        return data
-
-    def to_representation(self, value: Any) -> Any:
-        return value
+    check = staticmethod(names)
 
 
 @extend_schema_field(OpenApiTypes.ANY)
-class AlbumField(serializers.Field):
+class AlbumField(CheckedField):
     """An album name or `{"name": …}`; returned as sent."""
 
-    def to_internal_value(self, data: Any) -> Any:
-        message = album(data)
-        if message:
-            raise serializers.ValidationError(message)
-        return data
-
-    def to_representation(self, value: Any) -> Any:
-        return value
+    check = staticmethod(album)
